@@ -1,0 +1,78 @@
+"""Domain errors, each with a stable machine code that every front end maps in one place.
+
+The CLI turns them into a message and a non-zero exit; the web app into a 4xx JSON body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ChartcodeError(Exception):
+    """Base of every error chartcode raises on purpose."""
+
+    code = "chartcode_error"
+    exit_code = 1
+
+    def to_dict(self) -> dict[str, object]:
+        return {"error": self.code, "message": str(self)}
+
+
+class ImportFormatError(ChartcodeError):
+    """A data file is not what it claims to be, or is damaged; nothing was imported."""
+
+    code = "import_format_error"
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "path": self.path, "line": self.line}
+
+
+class UnknownCode(ChartcodeError):
+    """No loaded code set holds this code."""
+
+    code = "unknown_code"
+    exit_code = 2
+
+    def __init__(self, query: str, systems: Sequence[str], nearest: Sequence[str]) -> None:
+        self.query = query
+        self.systems = list(systems)
+        self.nearest = list(nearest)
+        msg = f"{query!r} is not a code in any loaded code set (searched: {', '.join(systems)})"
+        if nearest:
+            msg += f"; nearest: {', '.join(nearest)}"
+        super().__init__(msg)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **super().to_dict(),
+            "query": self.query,
+            "systems_searched": self.systems,
+            "nearest": self.nearest,
+        }
+
+
+class ReleaseNotFound(ChartcodeError):
+    """No release of a code set is loaded, or none covers the date asked for."""
+
+    code = "release_not_found"
+    exit_code = 2
+
+
+class FetchError(ChartcodeError):
+    """A download failed or did not match its published checksum."""
+
+    code = "fetch_error"
+    exit_code = 3
+
+
+class InvalidInput(ChartcodeError):
+    """A request argument is malformed (a date, a system name)."""
+
+    code = "invalid_input"
+    exit_code = 2
