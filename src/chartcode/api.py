@@ -1,0 +1,108 @@
+"""The Python API: one facade, opened on a store and a date of service.
+
+    >>> import chartcode
+    >>> desk = chartcode.open_desk(on="2026-05-01")        # doctest: +SKIP
+    >>> desk.lookup("E11.40").title                        # doctest: +SKIP
+    'Type 2 diabetes mellitus with diabetic neuropathy, unspecified'
+
+The CLI and the web app call exactly these methods, so all three give the same answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from chartcode.errors import InvalidInput
+from chartcode.paths import default_store_path
+from chartcode.services import data as data_service
+from chartcode.services.lookup import CodeResult, Lookup
+from chartcode.services.search import SearchHit, search
+from chartcode.store.build import ImportedFile, Progress
+from chartcode.store.reference import ReferenceStore
+
+
+def parse_date(value: str | date | None) -> date:
+    """A date of service from ISO text; today when not given."""
+    if value is None:
+        return date.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{value!r} is not a date (use YYYY-MM-DD)") from exc
+
+
+class Chartcode:
+    """Reference answers from one store file, as of one date of service (default: today)."""
+
+    def __init__(self, store_path: Path | None = None, on: str | date | None = None) -> None:
+        self.store_path = Path(store_path) if store_path else default_store_path()
+        self.on = parse_date(on)
+        self._store: ReferenceStore | None = None
+        self._lookup: Lookup | None = None
+
+    @property
+    def store(self) -> ReferenceStore:
+        if self._store is None:
+            if not self.store_path.exists():
+                from chartcode.errors import ReleaseNotFound
+
+                raise ReleaseNotFound(
+                    f"no reference store at {self.store_path}: run `chartcode data import`"
+                )
+            self._store = ReferenceStore(self.store_path)
+            self._lookup = Lookup(self._store)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+            self._lookup = None
+
+    def __enter__(self) -> Chartcode:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def lookup(self, code: str, on: str | date | None = None, system: str | None = None
+               ) -> CodeResult:  # fmt: skip
+        """A code's page as of ``on`` (the desk's date by default)."""
+        _ = self.store
+        assert self._lookup is not None
+        return self._lookup.lookup(code, parse_date(on) if on else self.on, system)
+
+    def search(self, query: str, on: str | date | None = None, system: str | None = None,
+               limit: int = 20) -> list[SearchHit]:  # fmt: skip
+        return search(self.store, query, parse_date(on) if on else self.on, system=system,
+                      limit=limit)  # fmt: skip
+
+    def status(self) -> list[data_service.ReleaseStatus]:
+        return data_service.status(self.store_path)
+
+    def import_files(self, paths: list[Path], progress: Progress | None = None,
+                     version: str | None = None, effective_from: str | date | None = None
+                     ) -> list[ImportedFile]:  # fmt: skip
+        eff = parse_date(effective_from) if effective_from else None
+        report = data_service.import_paths(self.store_path, [Path(p) for p in paths],
+                                           progress=progress, version=version, effective_from=eff)  # fmt: skip
+        self.close()  # the file was swapped; reopen on next use
+        return report
+
+    def ensure_default(self, progress: Progress | None = None) -> list[ImportedFile]:
+        report = data_service.ensure_default(self.store_path, progress)
+        if report:
+            self.close()
+        return report
+
+
+def open_desk(store: str | Path | None = None, on: str | date | None = None, *,
+              load_default: bool = True, progress: Progress | None = None) -> Chartcode:  # fmt: skip
+    """Open the reference desk; on a fresh install, load the embedded ICD-10-CM first."""
+    desk = Chartcode(Path(store) if store else None, on)
+    if load_default:
+        desk.ensure_default(progress)
+    return desk

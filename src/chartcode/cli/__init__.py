@@ -1,0 +1,1 @@
+"""The command-line interface: parse arguments, call one API method, render the result."""

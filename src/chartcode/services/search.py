@@ -1,0 +1,73 @@
+"""Word search over code titles in every loaded system, as of a date of service.
+
+Contract: ``search(store, query, on=date)`` returns ranked ``SearchHit``s from the releases in
+force on that date. This is the plain full-text layer (titles and inclusion terms, stemmed);
+index paths, abbreviations and lay terms build on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from chartcode.codes import compact, display
+from chartcode.services.releases import in_force
+from chartcode.store.reference import ReferenceStore
+
+_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+
+SEARCHABLE = (("icd10cm", "tabular"), ("icd10pcs", "tables"))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    system: str
+    code: str
+    title: str
+    billable: bool
+    score: float
+    release: str
+    matched: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+
+def _match_expression(query: str) -> tuple[str, list[str]]:
+    words = [w.lower() for w in _WORD_RE.findall(query)]
+    # Every word must match (prefix match for the last one, as the user may still be typing).
+    terms = [f'"{w}"' for w in words[:-1]] + ([f'"{words[-1]}"*'] if words else [])
+    return " AND ".join(terms), words
+
+
+def search(store: ReferenceStore, query: str, on: date, *, system: str | None = None,
+           limit: int = 20) -> list[SearchHit]:  # fmt: skip
+    expr, words = _match_expression(query)
+    if not words:
+        return []
+    releases = {}
+    for sys_name, kind in SEARCHABLE:
+        if system and sys_name != system:
+            continue
+        chosen = in_force(store, sys_name, kind, on)
+        if chosen:
+            releases[chosen.release.id] = chosen.release.version
+    if not releases:
+        return []
+    rows = store.fts_search(expr, list(releases), limit)
+    hits = []
+    for sys_name, code, rid, title, rank in rows:
+        billable = True
+        if sys_name == "icd10cm":
+            node = store.cm_node(rid, code)
+            billable = bool(node and node[5])
+        lower = title.lower()
+        hits.append(
+            SearchHit(sys_name, display(sys_name, code), title, billable, round(-rank, 3),
+                      releases[rid], [w for w in words if w in lower])  # fmt: skip
+        )
+    # A query that is itself a code ranks that code first when it exists.
+    c = compact(query)
+    hits.sort(key=lambda h: (compact(h.code) != c, -h.score))
+    return hits

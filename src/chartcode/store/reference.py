@@ -1,0 +1,159 @@
+"""Read-only queries over the reference store. Plain rows in, plain rows out; no rules here.
+
+Services hold the coding logic; this module only knows the schema. Every method takes the
+release it reads so that a caller's date of service decides what is answered.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from chartcode.store.database import open_readonly
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRow:
+    id: int
+    system: str
+    kind: str
+    version: str
+    title: str
+    effective_from: str
+    effective_to: str | None
+    source_name: str
+    sha256: str
+    imported_at: str
+    row_count: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "version": self.version,
+            "title": self.title,
+            "effective_from": self.effective_from,
+            "effective_to": self.effective_to,
+            "source": self.source_name,
+            "sha256": self.sha256,
+        }
+
+
+class ReferenceStore:
+    """A read-only view of one store file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn: sqlite3.Connection = open_readonly(path)
+        self._releases: list[ReleaseRow] | None = None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- releases ---------------------------------------------------------------------------
+    def releases(self) -> list[ReleaseRow]:
+        if self._releases is None:
+            rows = self.conn.execute(
+                "SELECT id, system, kind, version, title, effective_from, effective_to,"
+                " source_name, sha256, imported_at, row_count FROM release"
+                " ORDER BY system, kind, effective_from, imported_at"
+            ).fetchall()
+            self._releases = [ReleaseRow(*r) for r in rows]
+        return self._releases
+
+    def releases_of(self, system: str, kind: str) -> list[ReleaseRow]:
+        """Releases of one file family, oldest first."""
+        return [r for r in self.releases() if r.system == system and r.kind == kind]
+
+    # -- ICD-10-CM --------------------------------------------------------------------------
+    def cm_node(self, release_id: int, code: str) -> tuple | None:  # type: ignore[type-arg]
+        """(code, kind, title, parent, depth, billable, seq) or None."""
+        return self.conn.execute(
+            "SELECT code, kind, title, parent, depth, billable, seq FROM cm_node"
+            " WHERE release_id = ? AND code = ?",
+            (release_id, code),
+        ).fetchone()
+
+    def cm_children(self, release_id: int, code: str) -> list[tuple]:  # type: ignore[type-arg]
+        return self.conn.execute(
+            "SELECT code, kind, title, billable FROM cm_node WHERE release_id = ? AND parent = ?"
+            " ORDER BY seq",
+            (release_id, code),
+        ).fetchall()
+
+    def cm_notes(self, release_id: int, code: str) -> list[tuple[str, str]]:
+        return self.conn.execute(
+            "SELECT kind, text FROM cm_note WHERE release_id = ? AND code = ? ORDER BY seq",
+            (release_id, code),
+        ).fetchall()
+
+    def cm_seventh(self, release_id: int, code: str) -> list[tuple[str, str]]:
+        return self.conn.execute(
+            "SELECT char, meaning FROM cm_seventh WHERE release_id = ? AND code = ?",
+            (release_id, code),
+        ).fetchall()
+
+    def cm_titles_across(self, code: str) -> dict[int, str]:
+        """Title of ``code`` in every release that has it, by release id."""
+        return dict(
+            self.conn.execute("SELECT release_id, title FROM cm_node WHERE code = ?", (code,))
+        )
+
+    # -- ICD-10-PCS -------------------------------------------------------------------------
+    def pcs_code_row(self, release_id: int, code: str) -> int | None:
+        r = self.conn.execute(
+            "SELECT row_no FROM pcs_code WHERE release_id = ? AND code = ?", (release_id, code)
+        ).fetchone()
+        return r[0] if r else None
+
+    def pcs_releases_with(self, code: str) -> set[int]:
+        return {r[0] for r in self.conn.execute(
+            "SELECT release_id FROM pcs_code WHERE code = ?", (code,))}  # fmt: skip
+
+    def pcs_table(self, release_id: int, prefix: str) -> tuple | None:  # type: ignore[type-arg]
+        """(prefix, section, body_system, operation, definition) or None."""
+        return self.conn.execute(
+            "SELECT prefix, section, body_system, operation, definition FROM pcs_table"
+            " WHERE release_id = ? AND prefix = ?",
+            (release_id, prefix),
+        ).fetchone()
+
+    def pcs_axis_labels(self, release_id: int, prefix: str, row_no: int
+                        ) -> dict[tuple[int, str], tuple[str, str]]:  # fmt: skip
+        """{(pos, value): (axis title, label)} for the table's axes 1-3 and one row's 4-7."""
+        rows = self.conn.execute(
+            "SELECT pos, value, axis_title, label FROM pcs_axis_value"
+            " WHERE release_id = ? AND prefix = ? AND row_no IN (0, ?)",
+            (release_id, prefix, row_no),
+        )
+        return {(pos, value): (title, label) for pos, value, title, label in rows}
+
+    def pcs_definition(self, release_id: int, section: str, pos: int, term: str
+                       ) -> tuple[str | None, str | None, str | None] | None:  # fmt: skip
+        """(definition, explanation, includes JSON) for an axis value title, or None."""
+        return self.conn.execute(
+            "SELECT definition, explanation, includes FROM pcs_definition"
+            " WHERE release_id = ? AND section = ? AND pos = ? AND term = ?",
+            (release_id, section, pos, term),
+        ).fetchone()
+
+    # -- across systems ---------------------------------------------------------------------
+    def codes_with_prefix(self, table: str, prefix: str, limit: int) -> list[str]:
+        """Distinct codes starting with ``prefix`` from cm_node or pcs_code, in code order."""
+        assert table in ("cm_node", "pcs_code")
+        rows = self.conn.execute(
+            f"SELECT DISTINCT code FROM {table} WHERE code >= ? AND code < ? ORDER BY code"
+            " LIMIT ?",
+            (prefix, prefix + "\uffff", limit),
+        )
+        return [r[0] for r in rows]
+
+    def fts_search(self, match: str, release_ids: list[int], limit: int
+                   ) -> list[tuple[str, str, int, str, float]]:  # fmt: skip
+        """(system, code, release_id, title, rank) for an FTS5 MATCH expression."""
+        marks = ",".join("?" * len(release_ids))
+        return self.conn.execute(
+            "SELECT system, code, release_id, title, bm25(code_fts, 10.0, 2.0) AS rank"
+            f" FROM code_fts WHERE code_fts MATCH ? AND release_id IN ({marks})"
+            " ORDER BY rank LIMIT ?",
+            (match, *release_ids, limit),
+        ).fetchall()
