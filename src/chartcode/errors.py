@@ -39,13 +39,17 @@ class UnknownCode(ChartcodeError):
     code = "unknown_code"
     exit_code = 2
 
-    def __init__(self, query: str, systems: Sequence[str], nearest: Sequence[str]) -> None:
+    def __init__(self, query: str, systems: Sequence[str], nearest: Sequence[str],
+                 hint: str | None = None) -> None:  # fmt: skip
         self.query = query
         self.systems = list(systems)
         self.nearest = list(nearest)
+        self.hint = hint
         msg = f"{query!r} is not a code in any loaded code set (searched: {', '.join(systems)})"
         if nearest:
             msg += f"; nearest: {', '.join(nearest)}"
+        if hint:
+            msg += f". {hint}"
         super().__init__(msg)
 
     def to_dict(self) -> dict[str, object]:
@@ -54,6 +58,7 @@ class UnknownCode(ChartcodeError):
             "query": self.query,
             "systems_searched": self.systems,
             "nearest": self.nearest,
+            "hint": self.hint,
         }
 
 

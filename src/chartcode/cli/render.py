@@ -42,7 +42,7 @@ def code_page(result: Any) -> Group:
     if not result.valid_on_date and result.validity in ("deleted", "not_yet_valid"):
         status_style = "red"
     parts.append(Text(result.billable_reason, style=status_style))
-    if result.validity_message:
+    if result.validity_message and result.validity_message != result.billable_reason:
         parts.append(Text(result.validity_message, style=status_style))
     rel = result.release
     parts.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 from chartcode.sources.detect import discover
@@ -63,9 +63,15 @@ def import_paths(store_path: Path, paths: list[Path], *, progress: Progress | No
 
 
 def embedded_tabular() -> Path:
-    """Path of the ICD-10-CM tabular XML inside the simple-icd-10-cm package."""
-    ref = resources.files(EMBEDDED_PACKAGE) / EMBEDDED_MEMBER
-    path = Path(str(ref))
+    """Path of the ICD-10-CM tabular XML inside the simple-icd-10-cm package.
+
+    Found through the import system's spec rather than by importing the package, whose
+    ``__init__`` loads its whole code set (about a second) on import.
+    """
+    spec = importlib.util.find_spec(EMBEDDED_PACKAGE.partition(".")[0])
+    if spec is None or spec.origin is None:  # pragma: no cover - dependency missing
+        raise FileNotFoundError("the simple-icd-10-cm package is not installed")
+    path = Path(spec.origin).parent / "data" / EMBEDDED_MEMBER
     if not path.is_file():  # pragma: no cover - only if the dependency changes its layout
         raise FileNotFoundError(f"embedded ICD-10-CM tabular not found at {path}")
     return path

@@ -139,11 +139,7 @@ class Lookup:
                 f"{s} {', '.join(x.version for x in self._releases(s))}"
                 for s in self.loaded_systems()
             ]
-            err = UnknownCode(code, searched, self.nearest(c))
-            if hint:
-                err.args = (f"{err.args[0]}. {hint}",)
-                err.hint = hint  # type: ignore[attr-defined]
-            raise err
+            raise UnknownCode(code, searched, self.nearest(c), hint)
         first = results[0]
         if len(results) > 1:
             also = [f"{r.system} {r.code}" for r in results[1:]]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from chartcode.codes import compact, display
+from chartcode.codes import compact, display, is_code_like
 from chartcode.services.releases import in_force
 from chartcode.store.reference import ReferenceStore
 
@@ -56,18 +56,34 @@ def search(store: ReferenceStore, query: str, on: date, *, system: str | None = 
     if not releases:
         return []
     rows = store.fts_search(expr, list(releases), limit)
-    hits = []
+    hits = _code_hits(store, query, releases, limit)
+    seen = {h.code for h in hits}
     for sys_name, code, rid, title, rank in rows:
         billable = True
         if sys_name == "icd10cm":
             node = store.cm_node(rid, code)
             billable = bool(node and node[5])
         lower = title.lower()
+        if display(sys_name, code) in seen:
+            continue
         hits.append(
             SearchHit(sys_name, display(sys_name, code), title, billable, round(-rank, 3),
                       releases[rid], [w for w in words if w in lower])  # fmt: skip
         )
-    # A query that is itself a code ranks that code first when it exists.
+    return hits[:limit]
+
+
+def _code_hits(store: ReferenceStore, query: str, releases: dict[int, str], limit: int
+               ) -> list[SearchHit]:  # fmt: skip
+    """A query that is a code, or the start of one, finds that code and the codes under it."""
+    if not is_code_like(query):
+        return []
     c = compact(query)
-    hits.sort(key=lambda h: (compact(h.code) != c, -h.score))
-    return hits
+    hits: list[SearchHit] = []
+    for rid, version in releases.items():
+        for code, title, billable in store.codes_in_release(rid, c, limit):
+            system = store.release_system(rid)
+            score = 100.0 if code == c else 50.0
+            hits.append(SearchHit(system, display(system, code), title, billable, score, version,
+                                  [query.strip()]))  # fmt: skip
+    return hits[:limit]

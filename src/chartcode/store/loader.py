@@ -140,18 +140,18 @@ def _load_pcs_tables(conn: sqlite3.Connection, rid: int, tables: list[PcsTable])
                 )
                 labels[(row.row_no, ax.pos, ax.value)] = ax.label
         for code, row_no in t.codes():
-            code_rows.append((rid, code, row_no))
             title = compose_title(
                 t.operation.label,
                 *(labels[(row_no, pos, code[pos - 1])] for pos in (4, 5, 6, 7)),
                 section=t.section.value,
             )
+            code_rows.append((rid, code, row_no, title))
             fts_rows.append(("icd10pcs", code, rid, title, f"{t.section.label} {t.body_system.label}"))
     conn.executemany("INSERT INTO pcs_table VALUES (?,?,?,?,?,?,?)", table_rows)
     # A value can repeat within a row's axis in a malformed file; the primary key refuses it,
     # and OR IGNORE would hide that, so duplicates are left to raise.
     conn.executemany("INSERT INTO pcs_axis_value VALUES (?,?,?,?,?,?,?)", axis_rows)
-    conn.executemany("INSERT INTO pcs_code VALUES (?,?,?)", code_rows)
+    conn.executemany("INSERT INTO pcs_code VALUES (?,?,?,?)", code_rows)
     conn.executemany(
         "INSERT INTO code_fts (system, code, release_id, title, extra) VALUES (?,?,?,?,?)",
         fts_rows,

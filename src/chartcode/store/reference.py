@@ -147,6 +147,27 @@ class ReferenceStore:
         )
         return [r[0] for r in rows]
 
+    def release_system(self, release_id: int) -> str:
+        return next(r.system for r in self.releases() if r.id == release_id)
+
+    def codes_in_release(self, release_id: int, prefix: str, limit: int
+                         ) -> list[tuple[str, str, bool]]:  # fmt: skip
+        """(code, title, billable) of codes starting with ``prefix`` in one release."""
+        system = self.release_system(release_id)
+        if system == "icd10cm":
+            rows = self.conn.execute(
+                "SELECT code, title, billable FROM cm_node WHERE release_id = ? AND code >= ?"
+                " AND code < ? AND kind NOT IN ('chapter', 'block') ORDER BY code LIMIT ?",
+                (release_id, prefix, prefix + "\uffff", limit),
+            )
+            return [(c, t, bool(b)) for c, t, b in rows]
+        rows = self.conn.execute(
+            "SELECT code, title FROM pcs_code"
+            " WHERE release_id = ? AND code >= ? AND code < ? ORDER BY code LIMIT ?",
+            (release_id, prefix, prefix + "\uffff", limit),
+        )
+        return [(c, t, True) for c, t in rows]
+
     def fts_search(self, match: str, release_ids: list[int], limit: int
                    ) -> list[tuple[str, str, int, str, float]]:  # fmt: skip
         """(system, code, release_id, title, rank) for an FTS5 MATCH expression."""

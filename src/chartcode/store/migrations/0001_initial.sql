@@ -112,6 +112,7 @@ CREATE TABLE pcs_code (
     release_id  INTEGER NOT NULL,
     code        TEXT NOT NULL,
     row_no      INTEGER NOT NULL,
+    title       TEXT NOT NULL,      -- composed from the axis labels (see store/pcs_titles.py)
     PRIMARY KEY (release_id, code)
 ) WITHOUT ROWID;
 CREATE INDEX pcs_code_code ON pcs_code (code);
