@@ -143,8 +143,9 @@ def main() -> None:
     )
     results["simple_icd_10_cm_cold_s"] = cold_seconds(
         [sys.executable, "-c", "import simple_icd_10_cm as c; print(c.get_description('E11.40'))"],
-        env, runs,
-    )  # fmt: skip
+        env,
+        runs,
+    )
     icdc_bin = bindir / "icd10-coder"
     results["icd10_coder_cold_s"] = (
         cold_seconds([str(icdc_bin), "code", "E11.40"], env, runs) if icdc_bin.exists() else None

@@ -25,7 +25,8 @@ from chartcode.store.reference import ReferenceStore
 def parse_date(value: str | date | None) -> date:
     """A date of service from ISO text; today when not given."""
     if value is None:
-        return date.today()
+        # The coder's local calendar day is the date of service they mean by "today".
+        return date.today()  # noqa: DTZ011
     if isinstance(value, date):
         return value
     try:
@@ -68,27 +69,39 @@ class Chartcode:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def lookup(self, code: str, on: str | date | None = None, system: str | None = None
-               ) -> CodeResult:  # fmt: skip
+    def lookup(
+        self, code: str, on: str | date | None = None, system: str | None = None
+    ) -> CodeResult:
         """A code's page as of ``on`` (the desk's date by default)."""
         _ = self.store
         assert self._lookup is not None
         return self._lookup.lookup(code, parse_date(on) if on else self.on, system)
 
-    def search(self, query: str, on: str | date | None = None, system: str | None = None,
-               limit: int = 20) -> list[SearchHit]:  # fmt: skip
-        return search(self.store, query, parse_date(on) if on else self.on, system=system,
-                      limit=limit)  # fmt: skip
+    def search(
+        self, query: str, on: str | date | None = None, system: str | None = None, limit: int = 20
+    ) -> list[SearchHit]:
+        return search(
+            self.store, query, parse_date(on) if on else self.on, system=system, limit=limit
+        )
 
     def status(self) -> list[data_service.ReleaseStatus]:
         return data_service.status(self.store_path)
 
-    def import_files(self, paths: list[Path], progress: Progress | None = None,
-                     version: str | None = None, effective_from: str | date | None = None
-                     ) -> list[ImportedFile]:  # fmt: skip
+    def import_files(
+        self,
+        paths: list[Path],
+        progress: Progress | None = None,
+        version: str | None = None,
+        effective_from: str | date | None = None,
+    ) -> list[ImportedFile]:
         eff = parse_date(effective_from) if effective_from else None
-        report = data_service.import_paths(self.store_path, [Path(p) for p in paths],
-                                           progress=progress, version=version, effective_from=eff)  # fmt: skip
+        report = data_service.import_paths(
+            self.store_path,
+            [Path(p) for p in paths],
+            progress=progress,
+            version=version,
+            effective_from=eff,
+        )
         self.close()  # the file was swapped; reopen on next use
         return report
 
@@ -99,8 +112,13 @@ class Chartcode:
         return report
 
 
-def open_desk(store: str | Path | None = None, on: str | date | None = None, *,
-              load_default: bool = True, progress: Progress | None = None) -> Chartcode:  # fmt: skip
+def open_desk(
+    store: str | Path | None = None,
+    on: str | date | None = None,
+    *,
+    load_default: bool = True,
+    progress: Progress | None = None,
+) -> Chartcode:
     """Open the reference desk; on a fresh install, load the embedded ICD-10-CM first."""
     desk = Chartcode(Path(store) if store else None, on)
     if load_default:

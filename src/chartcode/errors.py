@@ -23,10 +23,11 @@ class ImportFormatError(ChartcodeError):
 
     code = "import_format_error"
 
-    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+    def __init__(self, path: str, message: str, line: object = None) -> None:
+        # ``line`` is typically lxml's ``sourceline``, which may be missing for some nodes.
         self.path = path
-        self.line = line
-        where = f"{path}:{line}" if line else path
+        self.line = line if isinstance(line, int) and line > 0 else None
+        where = f"{path}:{self.line}" if self.line else path
         super().__init__(f"{where}: {message}")
 
     def to_dict(self) -> dict[str, object]:

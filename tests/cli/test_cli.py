@@ -17,15 +17,24 @@ def chartcode(*args: str, home: Path, check: bool = False) -> subprocess.Complet
     env = {**os.environ, "CHARTCODE_HOME": str(home), "COLUMNS": "200"}
     return subprocess.run(
         [sys.executable, "-m", "chartcode.cli.main", *args],
-        capture_output=True, text=True, env=env, check=check, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        check=check,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
 def loaded_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("clihome")
-    r = chartcode("data", "import", str(CM / "tabular_sample_2025.xml"),
-                  str(CM / "tabular_sample_2026.xml"), home=home)  # fmt: skip
+    r = chartcode(
+        "data",
+        "import",
+        str(CM / "tabular_sample_2025.xml"),
+        str(CM / "tabular_sample_2026.xml"),
+        home=home,
+    )
     assert r.returncode == 0, r.stderr
     return home
 

@@ -55,7 +55,9 @@ def test_code_needing_seventh_character(desk):
     r = desk.lookup("S52.501")
     assert not r.billable and "7th character" in r.billable_reason
     assert [(s.char, s.code) for s in r.seventh_characters] == [
-        ("A", "S52.501A"), ("B", "S52.501B"), ("D", "S52.501D")
+        ("A", "S52.501A"),
+        ("B", "S52.501B"),
+        ("D", "S52.501D"),
     ]
     full = desk.lookup("s52501a")
     assert full.billable and full.title.endswith("initial encounter for closed fracture")

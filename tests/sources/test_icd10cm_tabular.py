@@ -1,6 +1,5 @@
 import gzip
 import hashlib
-from pathlib import Path
 
 import pytest
 
@@ -50,9 +49,10 @@ def test_notes_kept_with_their_kind_and_level():
     assert ("inclusion_term", "Type 2 diabetes mellitus NOS") in {
         (n.kind, n.text) for n in nodes["E119"].notes
     }
-    assert ("excludes1", "transitory endocrine and metabolic disorders specific to newborn (P70-P74)") in {
-        (n.kind, n.text) for n in nodes["4"].notes
-    }
+    assert (
+        "excludes1",
+        "transitory endocrine and metabolic disorders specific to newborn (P70-P74)",
+    ) in {(n.kind, n.text) for n in nodes["4"].notes}
     s52 = nodes["S52"]
     assert s52.seventh == (
         ("A", "initial encounter for closed fracture"),
@@ -81,8 +81,13 @@ def test_with_seventh_pads_with_x(code, char, expected):
 
 @pytest.mark.parametrize(
     ("code", "char", "allowed"),
-    [("S061X7", "A", True), ("S061X7", "D", False), ("S061X8", "S", False),
-     ("S061X1", "D", True), ("S52501", "D", True)],
+    [
+        ("S061X7", "A", True),
+        ("S061X7", "D", False),
+        ("S061X8", "S", False),
+        ("S061X1", "D", True),
+        ("S52501", "D", True),
+    ],
 )
 def test_prose_exceptions_to_seventh_characters(code, char, allowed):
     assert seventh_char_allowed(code, char) is allowed
@@ -141,7 +146,8 @@ def test_real_tabular_matches_cdc_code_list_of_the_embedded_package():
     path = shared_file(REAL)
     listing = embedded_tabular().with_name("code-list-April-2026.txt")
     ref = {
-        line.strip() for line in listing.read_text().splitlines()
+        line.strip()
+        for line in listing.read_text().splitlines()
         if line.strip() and not line.strip().isdigit() and "-" not in line
     }
     with gzip.open(path) as f:

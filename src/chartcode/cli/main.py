@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from chartcode.errors import ChartcodeError
+
+if TYPE_CHECKING:
+    from chartcode.api import Chartcode
 
 app = typer.Typer(
     help="chartcode: an offline medical coding desk on the official ICD-10 and Medicare files.",
@@ -22,8 +25,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-data_app = typer.Typer(help="Keep reference data current: status, import, fetch.",
-                       no_args_is_help=True)  # fmt: skip
+data_app = typer.Typer(
+    help="Keep reference data current: status, import, fetch.", no_args_is_help=True
+)
 app.add_typer(data_app, name="data")
 
 out = Console()
@@ -35,12 +39,15 @@ DateOpt = Annotated[
 ]
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
-                 envvar="CHARTCODE_STORE"),
-]  # fmt: skip
+    typer.Option(
+        "--store",
+        help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
+        envvar="CHARTCODE_STORE",
+    ),
+]
 
 
-def _desk(store: Path | None, on: str | None, quiet: bool):  # type: ignore[no-untyped-def]
+def _desk(store: Path | None, on: str | None, quiet: bool) -> Chartcode:
     """Open the desk, loading the embedded default with a progress bar on first use."""
     from chartcode.api import Chartcode
     from chartcode.cli.render import progress_bar
@@ -49,8 +56,10 @@ def _desk(store: Path | None, on: str | None, quiet: bool):  # type: ignore[no-u
     with progress_bar(err, enabled=not quiet and err.is_terminal) as bar:
         report = desk.ensure_default(bar)
     if report and not quiet:
-        err.print(f"[dim]Loaded the embedded ICD-10-CM release {report[0].version} "
-                  f"({report[0].rows:,} rows) into {desk.store_path}[/dim]")  # fmt: skip
+        err.print(
+            f"[dim]Loaded the embedded ICD-10-CM release {report[0].version} "
+            f"({report[0].rows:,} rows) into {desk.store_path}[/dim]"
+        )
     return desk
 
 
@@ -102,8 +111,10 @@ def data_status(json_: JsonOpt = False, store: StoreOpt = None) -> None:
     if json_:
         print_json(out, {"store": str(desk.store_path), "releases": [r.to_dict() for r in rows]})
     elif not rows:
-        out.print(f"No releases loaded in {desk.store_path}. The embedded ICD-10-CM loads on "
-                  "first lookup; `chartcode data import FILES` adds official files.")  # fmt: skip
+        out.print(
+            f"No releases loaded in {desk.store_path}. The embedded ICD-10-CM loads on "
+            "first lookup; `chartcode data import FILES` adds official files."
+        )
     else:
         out.print(f"[dim]{desk.store_path}[/dim]")
         out.print(status_table(rows))
@@ -111,7 +122,9 @@ def data_status(json_: JsonOpt = False, store: StoreOpt = None) -> None:
 
 @data_app.command("import")
 def data_import(
-    paths: Annotated[list[Path], typer.Argument(help="Official files or zips (.xml, .xml.gz, .zip).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Official files or zips (.xml, .xml.gz, .zip).")
+    ],
     version: Annotated[str | None, typer.Option(help="Override the release version label.")] = None,
     effective_from: Annotated[
         str | None, typer.Option(help="Override the date the release is in force from.")
@@ -138,10 +151,15 @@ def data_fetch(
         list[str] | None, typer.Argument(help="Release ids or systems (default: all known).")
     ] = None,
     registry: Annotated[
-        Path | None, typer.Option(help="A JSON registry of releases to use instead of the built-in one.",
-                                  envvar="CHARTCODE_FETCH_REGISTRY")
-    ] = None,  # fmt: skip
-    list_: Annotated[bool, typer.Option("--list", help="List known releases; download nothing.")] = False,
+        Path | None,
+        typer.Option(
+            help="A JSON registry of releases to use instead of the built-in one.",
+            envvar="CHARTCODE_FETCH_REGISTRY",
+        ),
+    ] = None,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List known releases; download nothing.")
+    ] = False,
     json_: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:

@@ -123,8 +123,15 @@ def status_table(rows: Iterable[Any]) -> Table:
     for col in ("system", "file", "version", "in force", "rows", "source", "sha256"):
         t.add_column(col)
     for r in rows:
-        t.add_row(r.system, r.kind, r.version, f"{r.effective_from} to {r.effective_to or 'open'}",
-                  f"{r.rows:,}", r.source, r.sha256[:12])  # fmt: skip
+        t.add_row(
+            r.system,
+            r.kind,
+            r.version,
+            f"{r.effective_from} to {r.effective_to or 'open'}",
+            f"{r.rows:,}",
+            r.source,
+            r.sha256[:12],
+        )
     return t
 
 
@@ -133,8 +140,15 @@ def import_table(rows: Iterable[Any]) -> Table:
     for col in ("file", "system", "kind", "version", "in force", "status", "rows"):
         t.add_column(col)
     for r in rows:
-        t.add_row(r.source_name, r.system, r.kind, r.version,
-                  f"{r.effective_from} to {r.effective_to or 'open'}", r.status, f"{r.rows:,}")  # fmt: skip
+        t.add_row(
+            r.source_name,
+            r.system,
+            r.kind,
+            r.version,
+            f"{r.effective_from} to {r.effective_to or 'open'}",
+            r.status,
+            f"{r.rows:,}",
+        )
     return t
 
 
@@ -149,9 +163,13 @@ def progress_bar(console: Console, enabled: bool) -> Iterator[Any]:
         yield None
         return
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=console, transient=True,
-    ) as bar:  # fmt: skip
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("starting", total=1)
 
         def update(stage: str, done: int, total: int) -> None:

@@ -6,10 +6,10 @@ ever changed through ``chartcode.store.build.import_files`` (atomic, all or noth
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-import importlib.util
 from pathlib import Path
 
 from chartcode.sources.detect import discover
@@ -36,8 +36,18 @@ class ReleaseStatus:
 
     @classmethod
     def of(cls, r: ReleaseRow) -> ReleaseStatus:
-        return cls(r.system, r.kind, r.version, r.title, r.effective_from, r.effective_to,
-                   r.row_count, r.source_name, r.sha256, r.imported_at)  # fmt: skip
+        return cls(
+            r.system,
+            r.kind,
+            r.version,
+            r.title,
+            r.effective_from,
+            r.effective_to,
+            r.row_count,
+            r.source_name,
+            r.sha256,
+            r.imported_at,
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__slots__}
@@ -53,13 +63,19 @@ def status(store_path: Path) -> list[ReleaseStatus]:
         store.close()
 
 
-def import_paths(store_path: Path, paths: list[Path], *, progress: Progress | None = None,
-                 version: str | None = None, effective_from: date | None = None
-                 ) -> list[ImportedFile]:  # fmt: skip
+def import_paths(
+    store_path: Path,
+    paths: list[Path],
+    *,
+    progress: Progress | None = None,
+    version: str | None = None,
+    effective_from: date | None = None,
+) -> list[ImportedFile]:
     """Recognise and import files (or zips); refuse the whole set if any file is bad."""
     files = discover(paths)
-    return import_files(store_path, files, progress=progress, version=version,
-                        effective_from=effective_from)  # fmt: skip
+    return import_files(
+        store_path, files, progress=progress, version=version, effective_from=effective_from
+    )
 
 
 def embedded_tabular() -> Path:

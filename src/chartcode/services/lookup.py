@@ -10,7 +10,7 @@ naming the systems searched and the nearest existing codes.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from chartcode.codes import System, compact, display, display_cm, looks_like
@@ -23,9 +23,17 @@ from chartcode.store.reference import ReferenceStore, ReleaseRow
 # Notes printed at a category, block or chapter apply to every code below it, except
 # inclusion terms, which describe only the code they are printed under (Guidelines I.A.11-12).
 INHERITED_NOTE_KINDS = frozenset(
-    {"includes", "excludes1", "excludes2", "code_first", "use_additional", "code_also", "note",
-     "seventh_char_note"}
-)  # fmt: skip
+    {
+        "includes",
+        "excludes1",
+        "excludes2",
+        "code_first",
+        "use_additional",
+        "code_also",
+        "note",
+        "seventh_char_note",
+    }
+)
 
 PCS_AXIS_NAMES = {1: "Section", 2: "Body System", 3: "Operation"}
 
@@ -143,7 +151,7 @@ class Lookup:
         first = results[0]
         if len(results) > 1:
             also = [f"{r.system} {r.code}" for r in results[1:]]
-            return CodeResult(**{**_fields(first), "also_matches": also})
+            return replace(first, also_matches=also)
         return first
 
     # -- helpers ----------------------------------------------------------------------------
@@ -159,14 +167,23 @@ class Lookup:
                 continue
             for k in range(len(c), 0, -1):
                 found = [x for x in self.store.codes_with_prefix(table, c[:k], limit) if x != c]
-                found = [x for x in found if system != System.ICD10CM or not ("-" in x or x.isdigit())]
+                found = [
+                    x for x in found if system != System.ICD10CM or not ("-" in x or x.isdigit())
+                ]
                 if found:
                     out += [display(system, x) for x in found]
                     break
         return out[:limit]
 
-    def _validity(self, system: str, present: set[int], chosen: ReleaseRow, in_force_id: int,
-                  on: date, warning: str | None) -> tuple[str, bool, str | None, str | None]:  # fmt: skip
+    def _validity(
+        self,
+        system: str,
+        present: set[int],
+        chosen: ReleaseRow,
+        in_force_id: int,
+        on: date,
+        warning: str | None,
+    ) -> tuple[str, bool, str | None, str | None]:
         """(validity, valid_on_date, message, valid_from) for a code found in ``present``."""
         rels = self._releases(system)
         first = next((r for r in rels if r.id in present), None)
@@ -281,7 +298,8 @@ class Lookup:
             history=self._history("icd10cm", titles),
             hierarchy=list(reversed(chain)),
             children=[
-                Node(display_cm(cc), k, t, bool(b)) for cc, k, t, b in children_rows
+                Node(display_cm(cc), k, t, bool(b))
+                for cc, k, t, b in children_rows
                 if k != "extension"
             ],
             seventh_characters=sevenths,
@@ -296,12 +314,19 @@ class Lookup:
             if row is None:
                 break
             code, kind, title, parent, *_ = row
-            shown = code if kind == "chapter" else _block_display(code) if kind == "block" else display_cm(code)
+            shown = (
+                code
+                if kind == "chapter"
+                else _block_display(code)
+                if kind == "block"
+                else display_cm(code)
+            )
             chain.append(Node(shown, kind, title))
         return chain
 
-    def _cm_seventh_source(self, release_id: int, code: str, chain: list[Node]
-                           ) -> list[tuple[str, str]]:  # fmt: skip
+    def _cm_seventh_source(
+        self, release_id: int, code: str, chain: list[Node]
+    ) -> list[tuple[str, str]]:
         for c in [code] + [compact(n.code) for n in chain if n.kind not in ("chapter", "block")]:
             found = self.store.cm_seventh(release_id, c)
             if found:
@@ -309,8 +334,9 @@ class Lookup:
         return []
 
     @staticmethod
-    def _cm_billable_reason(billable: bool, kind: str, is_leaf: bool, needs_seventh: bool,
-                            code: str) -> str:  # fmt: skip
+    def _cm_billable_reason(
+        billable: bool, kind: str, is_leaf: bool, needs_seventh: bool, code: str
+    ) -> str:
         if kind == "extension":
             return "billable: a complete code with its 7th character"
         if billable:
@@ -318,7 +344,9 @@ class Lookup:
         if needs_seventh and is_leaf:
             pad = " (with placeholder X to fill six characters)" if len(code) < 6 else ""
             return f"not billable: needs a 7th character{pad}; choose one of the codes below"
-        return "not billable: a header with more specific codes below; code to the highest specificity"
+        return (
+            "not billable: a header with more specific codes below; code to the highest specificity"
+        )
 
     def _cm_hint(self, c: str, release_id: int) -> str | None:
         """Explain near misses with the 7th-character convention (W11A -> W11.XXXA)."""
@@ -340,9 +368,8 @@ class Lookup:
                     f"characters: did you mean {display_cm(full)}?"
                 )
             if char not in chars:
-                return (
-                    f"{char!r} is not a 7th character of {display_cm(b)}; valid: "
-                    + ", ".join(f"{k} ({v})" for k, v in chars.items())
+                return f"{char!r} is not a 7th character of {display_cm(b)}; valid: " + ", ".join(
+                    f"{k} ({v})" for k, v in chars.items()
                 )
         return None
 
@@ -394,11 +421,17 @@ class Lookup:
             validity_message=message,
             valid_from=valid_from,
             history=self._history("icd10pcs", titles),
-            hierarchy=[Node(c[:i], PCS_AXIS_NAMES[i].lower(), labels[(i, c[i - 1])][1])
-                       for i in (1, 2, 3)],  # fmt: skip
+            hierarchy=[
+                Node(c[:i], PCS_AXIS_NAMES[i].lower(), labels[(i, c[i - 1])][1]) for i in (1, 2, 3)
+            ],
             axes=axes,
-            table={"prefix": table[0], "section": table[1], "body_system": table[2],
-                   "operation": table[3], "definition": table[4]},  # fmt: skip
+            table={
+                "prefix": table[0],
+                "section": table[1],
+                "body_system": table[2],
+                "operation": table[3],
+                "definition": table[4],
+            },
             title_source="composed from the table labels of the seven axes",
             warnings=warnings,
         )
@@ -407,7 +440,3 @@ class Lookup:
 def _block_display(code: str) -> str:
     first, _, last = code.partition("-")
     return first if first == last else code
-
-
-def _fields(r: CodeResult) -> dict[str, object]:
-    return {f: getattr(r, f) for f in r.__dataclass_fields__}

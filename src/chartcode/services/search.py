@@ -41,8 +41,9 @@ def _match_expression(query: str) -> tuple[str, list[str]]:
     return " AND ".join(terms), words
 
 
-def search(store: ReferenceStore, query: str, on: date, *, system: str | None = None,
-           limit: int = 20) -> list[SearchHit]:  # fmt: skip
+def search(
+    store: ReferenceStore, query: str, on: date, *, system: str | None = None, limit: int = 20
+) -> list[SearchHit]:
     expr, words = _match_expression(query)
     if not words:
         return []
@@ -67,14 +68,22 @@ def search(store: ReferenceStore, query: str, on: date, *, system: str | None = 
         if display(sys_name, code) in seen:
             continue
         hits.append(
-            SearchHit(sys_name, display(sys_name, code), title, billable, round(-rank, 3),
-                      releases[rid], [w for w in words if w in lower])  # fmt: skip
+            SearchHit(
+                sys_name,
+                display(sys_name, code),
+                title,
+                billable,
+                round(-rank, 3),
+                releases[rid],
+                [w for w in words if w in lower],
+            )
         )
     return hits[:limit]
 
 
-def _code_hits(store: ReferenceStore, query: str, releases: dict[int, str], limit: int
-               ) -> list[SearchHit]:  # fmt: skip
+def _code_hits(
+    store: ReferenceStore, query: str, releases: dict[int, str], limit: int
+) -> list[SearchHit]:
     """A query that is a code, or the start of one, finds that code and the codes under it."""
     if not is_code_like(query):
         return []
@@ -84,6 +93,9 @@ def _code_hits(store: ReferenceStore, query: str, releases: dict[int, str], limi
         for code, title, billable in store.codes_in_release(rid, c, limit):
             system = store.release_system(rid)
             score = 100.0 if code == c else 50.0
-            hits.append(SearchHit(system, display(system, code), title, billable, score, version,
-                                  [query.strip()]))  # fmt: skip
+            hits.append(
+                SearchHit(
+                    system, display(system, code), title, billable, score, version, [query.strip()]
+                )
+            )
     return hits[:limit]

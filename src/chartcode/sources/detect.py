@@ -11,14 +11,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib
-
 import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from chartcode.errors import ImportFormatError
 from chartcode.sources.records import FileHeader, ParsedFile
@@ -35,7 +34,10 @@ PARSERS: dict[str, tuple[str, str]] = {
     "ICD10CM.tabular": ("chartcode.sources.icd10cm_tabular", "parse_icd10cm_tabular"),
     "ICD10CM.index": ("chartcode.sources.icd10cm_index", "parse_icd10cm_index"),
     "ICD10PCS.tabular": ("chartcode.sources.icd10pcs_tables", "parse_icd10pcs_tables"),
-    "ICD10PCS.definitions": ("chartcode.sources.icd10pcs_definitions", "parse_icd10pcs_definitions"),
+    "ICD10PCS.definitions": (
+        "chartcode.sources.icd10pcs_definitions",
+        "parse_icd10pcs_definitions",
+    ),
     "ICD10PCS.index": ("chartcode.sources.icd10pcs_index", "parse_icd10pcs_index"),
 }
 
@@ -63,7 +65,7 @@ class DataFile:
             raw: IO[bytes] = zf.open(self.member)
         else:
             raw = self.path.open("rb")
-        return gzip.GzipFile(fileobj=raw) if self.gzipped else raw
+        return cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if self.gzipped else raw
 
     def parse(self) -> ParsedFile:
         parser = parser_for(self.root_tag)
@@ -115,7 +117,7 @@ def discover(paths: Iterable[Path]) -> list[DataFile]:
             continue
         gz = path.suffix.lower() == ".gz"
         with path.open("rb") as raw:
-            stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if gz else raw
+            stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw) if gz else raw)
             tag = _sniff(stream, path.name)
         if tag is None:
             raise ImportFormatError(
@@ -137,7 +139,7 @@ def _discover_zip(path: Path, digest: str) -> list[DataFile]:
                 gz = lower.endswith(".gz")
                 name = f"{path.name}!{member}"
                 with zf.open(member) as raw:
-                    stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if gz else raw
+                    stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw) if gz else raw)
                     tag = _sniff(stream, name)
                 if tag is not None:
                     out.append(DataFile(name, path, member, gz, digest, tag))
@@ -197,5 +199,3 @@ def identify_release(header: FileHeader, source_name: str) -> ReleaseIdentity:
             f"{fy}-04", f"{header.title} (April 1, {fy} update)", date(fy, 4, 1), end
         )
     return ReleaseIdentity(str(fy), f"{header.title} (FY{fy})", fiscal_year_start(fy), end)
-
-

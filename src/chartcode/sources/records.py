@@ -6,6 +6,7 @@ Each parser module yields exactly these types, so the loader never needs to know
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,9 @@ class FileHeader:
 
 @dataclass(frozen=True, slots=True)
 class CmNote:
-    kind: str  # inclusion_term | includes | excludes1 | excludes2 | code_first | use_additional | code_also | note | seventh_char_note
+    # inclusion_term | includes | excludes1 | excludes2 | code_first | use_additional |
+    # code_also | note | seventh_char_note
+    kind: str
     text: str
 
 
@@ -114,7 +117,7 @@ class PcsTable:
 
 @dataclass(frozen=True, slots=True)
 class PcsDefinition:
-    """A definitions-file entry: an axis value's definition or a key entry (body part, device...)."""
+    """A definitions-file entry: an axis value's definition or a key entry (body part...)."""
 
     section: str  # section character
     pos: int
@@ -139,4 +142,4 @@ class ParsedFile:
     """A parsed file: its header and its records, in document order."""
 
     header: FileHeader
-    records: list  # type: ignore[type-arg]  # the family's record type, see each parser
+    records: list[Any]  # the family's record type, see each parser

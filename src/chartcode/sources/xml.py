@@ -47,7 +47,7 @@ def text_of(el: etree._Element | None) -> str:
     """All text inside an element, whitespace collapsed."""
     if el is None:
         return ""
-    return " ".join("".join(el.itertext()).split())
+    return " ".join("".join(str(t) for t in el.itertext()).split())
 
 
 def child_text(el: etree._Element, tag: str) -> str | None:

@@ -53,8 +53,9 @@ def _build_lock(store_path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _release_for(f: DataFile, parsed: ParsedFile, version: str | None,
-                 effective_from: date | None) -> NewRelease:  # fmt: skip
+def _release_for(
+    f: DataFile, parsed: ParsedFile, version: str | None, effective_from: date | None
+) -> NewRelease:
     ident = identify_release(parsed.header, f.name)
     eff_from = effective_from or ident.effective_from
     return NewRelease(

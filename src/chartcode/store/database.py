@@ -22,9 +22,7 @@ def migrate(conn: sqlite3.Connection) -> None:
     has_table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migration'"
     ).fetchone()
-    done = (
-        {r[0] for r in conn.execute("SELECT name FROM schema_migration")} if has_table else set()
-    )
+    done = {r[0] for r in conn.execute("SELECT name FROM schema_migration")} if has_table else set()
     for name, sql in migrations():
         if name in done:
             continue

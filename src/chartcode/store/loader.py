@@ -39,9 +39,18 @@ class NewRelease:
 
 def delete_release(conn: sqlite3.Connection, release_id: int) -> None:
     for table in (
-        "cm_node", "cm_note", "cm_seventh", "index_term", "index_cell", "pcs_table",
-        "pcs_axis_value", "pcs_code", "pcs_definition", "pcs_device_aggregate", "code_fts",
-    ):  # fmt: skip
+        "cm_node",
+        "cm_note",
+        "cm_seventh",
+        "index_term",
+        "index_cell",
+        "pcs_table",
+        "pcs_axis_value",
+        "pcs_code",
+        "pcs_definition",
+        "pcs_device_aggregate",
+        "code_fts",
+    ):
         conn.execute(f"DELETE FROM {table} WHERE release_id = ?", (release_id,))
     conn.execute("DELETE FROM release WHERE id = ?", (release_id,))
 
@@ -80,7 +89,9 @@ def _load_cm_tabular(conn: sqlite3.Connection, rid: int, nodes: list[CmNode]) ->
     note_rows = []
     seventh_rows = []
     for n in nodes:
-        billable = int(n.is_leaf and n.kind not in ("chapter", "block") and n.code not in needs_seventh)
+        billable = int(
+            n.is_leaf and n.kind not in ("chapter", "block") and n.code not in needs_seventh
+        )
         node_rows.append((rid, n.code, n.kind, n.title, n.parent, n.depth, billable, n.seq))
         for i, note in enumerate(n.notes):
             note_rows.append((rid, n.code, note.kind, i, note.text))
@@ -108,11 +119,25 @@ def _load_index(conn: sqlite3.Connection, rid: int, terms: list[IndexTerm]) -> i
     conn.executemany(
         "INSERT INTO index_term VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
-            (rid, t.id, t.parent_id, t.level, t.letter, t.title, t.nemod, t.path, t.code,
-             t.code_kind, t.manif, t.see, t.see_also, t.use_term)
+            (
+                rid,
+                t.id,
+                t.parent_id,
+                t.level,
+                t.letter,
+                t.title,
+                t.nemod,
+                t.path,
+                t.code,
+                t.code_kind,
+                t.manif,
+                t.see,
+                t.see_also,
+                t.use_term,
+            )
             for t in terms
         ],
-    )  # fmt: skip
+    )
     conn.executemany(
         "INSERT INTO index_cell VALUES (?,?,?,?,?)",
         [(rid, t.id, c.col, c.heading, c.code) for t in terms for c in t.cells],
@@ -127,9 +152,16 @@ def _load_pcs_tables(conn: sqlite3.Connection, rid: int, tables: list[PcsTable])
     fts_rows = []
     for t in tables:
         table_rows.append(
-            (rid, t.prefix, t.section.label, t.body_system.label, t.operation.label,
-             t.definition, t.seq)
-        )  # fmt: skip
+            (
+                rid,
+                t.prefix,
+                t.section.label,
+                t.body_system.label,
+                t.operation.label,
+                t.definition,
+                t.seq,
+            )
+        )
         for ax in (t.section, t.body_system, t.operation):
             axis_rows.append((rid, t.prefix, 0, ax.pos, ax.axis_title, ax.value, ax.label))
         labels: dict[tuple[int, int, str], str] = {}
@@ -146,7 +178,9 @@ def _load_pcs_tables(conn: sqlite3.Connection, rid: int, tables: list[PcsTable])
                 section=t.section.value,
             )
             code_rows.append((rid, code, row_no, title))
-            fts_rows.append(("icd10pcs", code, rid, title, f"{t.section.label} {t.body_system.label}"))
+            fts_rows.append(
+                ("icd10pcs", code, rid, title, f"{t.section.label} {t.body_system.label}")
+            )
     conn.executemany("INSERT INTO pcs_table VALUES (?,?,?,?,?,?,?)", table_rows)
     # A value can repeat within a row's axis in a malformed file; the primary key refuses it,
     # and OR IGNORE would hide that, so duplicates are left to raise.
@@ -168,20 +202,34 @@ def _load_pcs_definitions(
         if isinstance(r, PcsDefinition):
             for term in r.terms:
                 defs.append(
-                    (rid, r.section, r.pos, r.axis_title, term, r.definition, r.explanation,
-                     json.dumps(list(r.includes)))
-                )  # fmt: skip
+                    (
+                        rid,
+                        r.section,
+                        r.pos,
+                        r.axis_title,
+                        term,
+                        r.definition,
+                        r.explanation,
+                        json.dumps(list(r.includes)),
+                    )
+                )
         else:
             aggs.append(
-                (rid, r.device, r.operation, json.dumps(list(r.body_systems)), r.parent_value,
-                 r.parent_label)
-            )  # fmt: skip
+                (
+                    rid,
+                    r.device,
+                    r.operation,
+                    json.dumps(list(r.body_systems)),
+                    r.parent_value,
+                    r.parent_label,
+                )
+            )
     conn.executemany("INSERT INTO pcs_definition VALUES (?,?,?,?,?,?,?,?)", defs)
     conn.executemany("INSERT INTO pcs_device_aggregate VALUES (?,?,?,?,?,?)", aggs)
     return len(defs) + len(aggs)
 
 
-Loader = Callable[[sqlite3.Connection, int, list], int]  # type: ignore[type-arg]
+Loader = Callable[[sqlite3.Connection, int, list], int]
 
 _LOADERS: dict[tuple[str, str], Loader] = {
     ("icd10cm", "tabular"): _load_cm_tabular,

@@ -11,8 +11,9 @@ from __future__ import annotations
 _EMPTY = {"No Device", "No Qualifier", "None", "No Substance", "No Equipment", "No Method"}
 
 
-def compose_title(operation: str, part: str, approach: str, device: str, qualifier: str,
-                  *, section: str = "0") -> str:  # fmt: skip
+def compose_title(
+    operation: str, part: str, approach: str, device: str, qualifier: str, *, section: str = "0"
+) -> str:
     """Title for one code; ``section`` "0" (Medical and Surgical) uses the CMS wording."""
     if section == "0":
         title = f"{operation} of {part}"

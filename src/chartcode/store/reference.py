@@ -65,7 +65,7 @@ class ReferenceStore:
         return [r for r in self.releases() if r.system == system and r.kind == kind]
 
     # -- ICD-10-CM --------------------------------------------------------------------------
-    def cm_node(self, release_id: int, code: str) -> tuple | None:  # type: ignore[type-arg]
+    def cm_node(self, release_id: int, code: str) -> tuple | None:
         """(code, kind, title, parent, depth, billable, seq) or None."""
         return self.conn.execute(
             "SELECT code, kind, title, parent, depth, billable, seq FROM cm_node"
@@ -73,7 +73,7 @@ class ReferenceStore:
             (release_id, code),
         ).fetchone()
 
-    def cm_children(self, release_id: int, code: str) -> list[tuple]:  # type: ignore[type-arg]
+    def cm_children(self, release_id: int, code: str) -> list[tuple]:
         return self.conn.execute(
             "SELECT code, kind, title, billable FROM cm_node WHERE release_id = ? AND parent = ?"
             " ORDER BY seq",
@@ -106,10 +106,12 @@ class ReferenceStore:
         return r[0] if r else None
 
     def pcs_releases_with(self, code: str) -> set[int]:
-        return {r[0] for r in self.conn.execute(
-            "SELECT release_id FROM pcs_code WHERE code = ?", (code,))}  # fmt: skip
+        return {
+            r[0]
+            for r in self.conn.execute("SELECT release_id FROM pcs_code WHERE code = ?", (code,))
+        }
 
-    def pcs_table(self, release_id: int, prefix: str) -> tuple | None:  # type: ignore[type-arg]
+    def pcs_table(self, release_id: int, prefix: str) -> tuple | None:
         """(prefix, section, body_system, operation, definition) or None."""
         return self.conn.execute(
             "SELECT prefix, section, body_system, operation, definition FROM pcs_table"
@@ -117,8 +119,9 @@ class ReferenceStore:
             (release_id, prefix),
         ).fetchone()
 
-    def pcs_axis_labels(self, release_id: int, prefix: str, row_no: int
-                        ) -> dict[tuple[int, str], tuple[str, str]]:  # fmt: skip
+    def pcs_axis_labels(
+        self, release_id: int, prefix: str, row_no: int
+    ) -> dict[tuple[int, str], tuple[str, str]]:
         """{(pos, value): (axis title, label)} for the table's axes 1-3 and one row's 4-7."""
         rows = self.conn.execute(
             "SELECT pos, value, axis_title, label FROM pcs_axis_value"
@@ -127,8 +130,9 @@ class ReferenceStore:
         )
         return {(pos, value): (title, label) for pos, value, title, label in rows}
 
-    def pcs_definition(self, release_id: int, section: str, pos: int, term: str
-                       ) -> tuple[str | None, str | None, str | None] | None:  # fmt: skip
+    def pcs_definition(
+        self, release_id: int, section: str, pos: int, term: str
+    ) -> tuple[str | None, str | None, str | None] | None:
         """(definition, explanation, includes JSON) for an axis value title, or None."""
         return self.conn.execute(
             "SELECT definition, explanation, includes FROM pcs_definition"
@@ -141,8 +145,7 @@ class ReferenceStore:
         """Distinct codes starting with ``prefix`` from cm_node or pcs_code, in code order."""
         assert table in ("cm_node", "pcs_code")
         rows = self.conn.execute(
-            f"SELECT DISTINCT code FROM {table} WHERE code >= ? AND code < ? ORDER BY code"
-            " LIMIT ?",
+            f"SELECT DISTINCT code FROM {table} WHERE code >= ? AND code < ? ORDER BY code LIMIT ?",
             (prefix, prefix + "\uffff", limit),
         )
         return [r[0] for r in rows]
@@ -150,8 +153,9 @@ class ReferenceStore:
     def release_system(self, release_id: int) -> str:
         return next(r.system for r in self.releases() if r.id == release_id)
 
-    def codes_in_release(self, release_id: int, prefix: str, limit: int
-                         ) -> list[tuple[str, str, bool]]:  # fmt: skip
+    def codes_in_release(
+        self, release_id: int, prefix: str, limit: int
+    ) -> list[tuple[str, str, bool]]:
         """(code, title, billable) of codes starting with ``prefix`` in one release."""
         system = self.release_system(release_id)
         if system == "icd10cm":
@@ -168,8 +172,9 @@ class ReferenceStore:
         )
         return [(c, t, True) for c, t in rows]
 
-    def fts_search(self, match: str, release_ids: list[int], limit: int
-                   ) -> list[tuple[str, str, int, str, float]]:  # fmt: skip
+    def fts_search(
+        self, match: str, release_ids: list[int], limit: int
+    ) -> list[tuple[str, str, int, str, float]]:
         """(system, code, release_id, title, rank) for an FTS5 MATCH expression."""
         marks = ",".join("?" * len(release_ids))
         return self.conn.execute(
