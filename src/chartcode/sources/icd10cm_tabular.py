@@ -123,7 +123,9 @@ def parse_icd10cm_tabular(stream: IO[bytes], name: str) -> ParsedFile:
             notes, seventh = _notes(section)
             seq += 1
             nodes.append(
-                CmNode(block, "block", text_of(section.find("desc")), number, 1, seq, notes, seventh)
+                CmNode(
+                    block, "block", text_of(section.find("desc")), number, 1, seq, notes, seventh
+                )
             )
             for diag in section.findall("diag"):
                 add_diag(diag, block, 2)
