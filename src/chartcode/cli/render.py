@@ -99,6 +99,13 @@ def code_page(result: Any) -> Group:
         for c in result.children:
             t.add_row(c.code, c.title, "yes" if c.billable else "no")
         parts.append(t)
+    if result.index_entries:
+        t = Table(title="Index entries that lead here", title_justify="left")
+        for col in ("index", "term", "code as printed", "column"):
+            t.add_column(col)
+        for e in result.index_entries:
+            t.add_row(f"{e.source} {e.release}", e.path, e.printed_code, e.column or "")
+        parts.append(t)
     if result.history:
         t = Table(title="History across loaded releases", title_justify="left")
         for col in ("release", "in force from", "event", "title"):

@@ -81,6 +81,17 @@ class PcsAxis:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """An index path that leads to the code: the official route from words to a code."""
+
+    source: str  # index | neoplasm | drug | eindex (ICD-10-CM) or index (ICD-10-PCS)
+    release: str
+    path: str
+    printed_code: str  # as the index prints it: "C79.8-", "0UT9" (a PCS table row prefix)
+    column: str | None  # table column heading for Neoplasm and Drug table cells
+
+
+@dataclass(frozen=True, slots=True)
 class CodeResult:
     """The answer to a lookup; ``to_dict()`` is the documented JSON schema."""
 
@@ -103,6 +114,7 @@ class CodeResult:
     axes: list[PcsAxis] = field(default_factory=list)
     table: dict[str, str | None] | None = None
     title_source: str = "official"
+    index_entries: list[IndexEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     also_matches: list[str] = field(default_factory=list)
 
@@ -242,6 +254,22 @@ class Lookup:
             prev = title
         return events
 
+    def _index_entries(
+        self, system: str, kinds: tuple[str, ...], keys: list[str], on: date, limit: int = 25
+    ) -> list[IndexEntry]:
+        """Index paths in the index releases in force on the date that lead to ``keys``."""
+        rels = {}
+        for kind in kinds:
+            chosen = in_force(self.store, system, kind, on)
+            if chosen is not None:
+                rels[chosen.release.id] = chosen.release
+        rows = self.store.index_entries(list(rels), keys, limit)
+        out = []
+        for rid, path, nemod, printed, _kind, heading in rows:
+            shown = f"{path} {nemod}" if nemod else path
+            out.append(IndexEntry(rels[rid].kind, rels[rid].version, shown, printed, heading))
+        return out
+
     # -- ICD-10-CM --------------------------------------------------------------------------
     def _cm(self, c: str, on: date) -> tuple[CodeResult | None, str | None]:
         chosen_in_force = in_force(self.store, "icd10cm", "tabular", on)
@@ -303,6 +331,12 @@ class Lookup:
                 if k != "extension"
             ],
             seventh_characters=sevenths,
+            index_entries=self._index_entries(
+                "icd10cm",
+                ("index", "neoplasm", "drug", "eindex"),
+                [code, code[:6]] if kind == "extension" else [code],
+                on,
+            ),
             warnings=warnings,
         ), None
 
@@ -433,6 +467,9 @@ class Lookup:
                 "definition": table[4],
             },
             title_source="composed from the table labels of the seven axes",
+            index_entries=self._index_entries(
+                "icd10pcs", ("index",), [c[:k] for k in range(3, 8)], on
+            ),
             warnings=warnings,
         )
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from chartcode.codes import compact
 from chartcode.sources.records import (
     CmNode,
     IndexTerm,
@@ -81,6 +82,11 @@ def load_release(conn: sqlite3.Connection, release: NewRelease, parsed: ParsedFi
     return rid
 
 
+def code_key(printed: str) -> str:
+    """Index codes as printed ("C79.8-", "T51.3X1") compacted for joins ("C798", "T513X1")."""
+    return compact(printed).rstrip("-")
+
+
 def _load_cm_tabular(conn: sqlite3.Connection, rid: int, nodes: list[CmNode]) -> int:
     exts = list(extensions(nodes))
     needs_seventh = {leaf.code for leaf, _, _ in exts}
@@ -117,7 +123,7 @@ def _load_cm_tabular(conn: sqlite3.Connection, rid: int, nodes: list[CmNode]) ->
 
 def _load_index(conn: sqlite3.Connection, rid: int, terms: list[IndexTerm]) -> int:
     conn.executemany(
-        "INSERT INTO index_term VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO index_term VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 rid,
@@ -134,13 +140,14 @@ def _load_index(conn: sqlite3.Connection, rid: int, terms: list[IndexTerm]) -> i
                 t.see,
                 t.see_also,
                 t.use_term,
+                code_key(t.code) if t.code else None,
             )
             for t in terms
         ],
     )
     conn.executemany(
-        "INSERT INTO index_cell VALUES (?,?,?,?,?)",
-        [(rid, t.id, c.col, c.heading, c.code) for t in terms for c in t.cells],
+        "INSERT INTO index_cell VALUES (?,?,?,?,?,?)",
+        [(rid, t.id, c.col, c.heading, c.code, code_key(c.code)) for t in terms for c in t.cells],
     )
     return len(terms)
 

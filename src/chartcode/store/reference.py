@@ -140,6 +140,29 @@ class ReferenceStore:
             (release_id, section, pos, term),
         ).fetchone()
 
+    # -- indexes ----------------------------------------------------------------------------
+    def index_entries(
+        self, release_ids: list[int], keys: list[str], limit: int
+    ) -> list[tuple[int, str, str | None, str, str | None, str | None]]:
+        """(release_id, path, nemod, printed code, code kind, column heading) leading to keys.
+
+        Terms that carry the code themselves and table cells (Neoplasm, Drug) both count.
+        """
+        if not release_ids or not keys:
+            return []
+        rm = ",".join("?" * len(release_ids))
+        km = ",".join("?" * len(keys))
+        return self.conn.execute(
+            f"SELECT release_id, path, nemod, code, code_kind, NULL FROM index_term"
+            f" WHERE code_key IN ({km}) AND release_id IN ({rm})"
+            " UNION ALL"
+            " SELECT c.release_id, t.path, t.nemod, c.code, 'cell', c.heading FROM index_cell c"
+            " JOIN index_term t ON t.release_id = c.release_id AND t.id = c.term_id"
+            f" WHERE c.code_key IN ({km}) AND c.release_id IN ({rm})"
+            " LIMIT ?",
+            (*keys, *release_ids, *keys, *release_ids, limit),
+        ).fetchall()
+
     # -- across systems ---------------------------------------------------------------------
     def codes_with_prefix(self, table: str, prefix: str, limit: int) -> list[str]:
         """Distinct codes starting with ``prefix`` from cm_node or pcs_code, in code order."""

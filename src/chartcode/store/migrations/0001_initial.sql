@@ -68,10 +68,11 @@ CREATE TABLE index_term (
     see         TEXT,
     see_also    TEXT,
     use_term    TEXT,               -- PCS "use" pointer to an axis value
+    code_key    TEXT,               -- code compacted (no dot, no trailing dash) for joins
     PRIMARY KEY (release_id, id)
 ) WITHOUT ROWID;
 CREATE INDEX index_term_parent ON index_term (release_id, parent_id);
-CREATE INDEX index_term_code ON index_term (code);
+CREATE INDEX index_term_code ON index_term (code_key);
 
 -- Table cells of the Neoplasm and Drug tables, with the column heading they sit under.
 CREATE TABLE index_cell (
@@ -79,10 +80,11 @@ CREATE TABLE index_cell (
     term_id     INTEGER NOT NULL,
     col         INTEGER NOT NULL,
     heading     TEXT NOT NULL,
-    code        TEXT NOT NULL,
+    code        TEXT NOT NULL,      -- as printed, e.g. C79.8- or T51.3X1
+    code_key    TEXT NOT NULL,
     PRIMARY KEY (release_id, term_id, col)
 ) WITHOUT ROWID;
-CREATE INDEX index_cell_code ON index_cell (code);
+CREATE INDEX index_cell_code ON index_cell (code_key);
 
 -- ICD-10-PCS tables: the first three characters fix a table; each row lists axis values 4-7.
 CREATE TABLE pcs_table (
