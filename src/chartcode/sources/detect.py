@@ -185,8 +185,13 @@ def identify_release(header: FileHeader, source_name: str) -> ReleaseIdentity:
     """Release of an ICD-10 file from its <version> (the fiscal year) and its file name.
 
     CDC's mid-year ICD-10-CM update carries the same <version> as the October release; only
-    the file name says "April 1": it is in force from 1 April to 30 September.
+    the file name says "April 1": it is in force from 1 April to 30 September. A parser that
+    knows its file's own dates (quarterly CMS files) puts them in the header, and they win.
     """
+    if header.effective_from is not None:
+        return ReleaseIdentity(
+            header.version, header.title, header.effective_from, header.effective_to
+        )
     try:
         fy = int(header.version[:4])
     except ValueError as exc:

@@ -6,6 +6,7 @@ Each parser module yields exactly these types, so the loader never needs to know
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 
@@ -17,6 +18,10 @@ class FileHeader:
     kind: str  # tabular | index | neoplasm | drug | eindex | tables | definitions
     version: str  # as printed in the file's <version>, e.g. "2026"
     title: str  # human title, e.g. "ICD-10-CM Tabular List 2026"
+    # Files that state their own dates (quarterly CMS files) set these; ICD-10 files leave
+    # them None and are dated by fiscal year in ``detect.identify_release``.
+    effective_from: date | None = None
+    effective_to: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
