@@ -264,10 +264,12 @@ class Lookup:
             if chosen is not None:
                 rels[chosen.release.id] = chosen.release
         rows = self.store.index_entries(list(rels), keys, limit)
-        out = []
+        out: list[IndexEntry] = []
         for rid, path, nemod, printed, _kind, heading in rows:
             shown = f"{path} {nemod}" if nemod else path
-            out.append(IndexEntry(rels[rid].kind, rels[rid].version, shown, printed, heading))
+            entry = IndexEntry(rels[rid].kind, rels[rid].version, shown, printed, heading)
+            if entry not in out:  # a term can print the same code twice (see and code)
+                out.append(entry)
         return out
 
     # -- ICD-10-CM --------------------------------------------------------------------------
@@ -447,7 +449,10 @@ class Lookup:
             code=c,
             title=title,
             billable=True,
-            billable_reason="valid: all seven characters form a row of the official tables",
+            billable_reason=(
+                f"a complete code: all seven characters form a row of table {c[:3]} "
+                f"(release {rel.version})"
+            ),
             release=rel,
             date_of_service=on.isoformat(),
             valid_on_date=ok,
