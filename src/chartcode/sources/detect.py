@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib
+import importlib.util
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -25,27 +26,100 @@ from chartcode.sources.records import FileHeader, ParsedFile
 Parser = Callable[[IO[bytes], str], ParsedFile]
 
 _ROOT_RE = re.compile(rb"<([A-Za-z_][\w.\-]*)[\s>/]")
-_SNIFF_BYTES = 4096
+_SNIFF_BYTES = 65536
+_SRC = "chartcode.sources."
 
 
-# Root element of each official XML family -> the parser module that reads it. Modules are
-# imported on use, so recognising a file does not import every parser.
-PARSERS: dict[str, tuple[str, str]] = {
-    "ICD10CM.tabular": ("chartcode.sources.icd10cm_tabular", "parse_icd10cm_tabular"),
-    "ICD10CM.index": ("chartcode.sources.icd10cm_index", "parse_icd10cm_index"),
-    "ICD10PCS.tabular": ("chartcode.sources.icd10pcs_tables", "parse_icd10pcs_tables"),
-    "ICD10PCS.definitions": (
-        "chartcode.sources.icd10pcs_definitions",
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One recognisable file format: how to spot it and which parser reads it.
+
+    XML families are spotted by their root element; the CMS text, CSV and xlsx files by the
+    module's own ``sniff(name, head)``, which looks at the first 64 KB (and, for xlsx, the name).
+    Modules are imported only when a file of theirs turns up.
+    """
+
+    id: str
+    module: str
+    parse: str
+    extensions: tuple[str, ...]
+    root_tag: str | None = None
+    sniff: str | None = None
+
+    def parser(self) -> Parser:
+        parser: Parser = getattr(importlib.import_module(_SRC + self.module), self.parse)
+        return parser
+
+    def matches(self, name: str, head: bytes, root: str | None) -> bool:
+        if self.root_tag is not None:
+            return root == self.root_tag
+        assert self.sniff is not None
+        sniff = getattr(importlib.import_module(_SRC + self.module), self.sniff)
+        return bool(sniff(name, head))
+
+
+_XML = (".xml",)
+_TEXT = (".txt", ".tsv", "")
+# Order matters where two formats share an extension: the more specific sniff comes first.
+FORMATS: tuple[Format, ...] = (
+    Format("icd10cm_tabular", "icd10cm_tabular", "parse_icd10cm_tabular", _XML, "ICD10CM.tabular"),
+    Format("icd10cm_index", "icd10cm_index", "parse_icd10cm_index", _XML, "ICD10CM.index"),
+    Format("icd10pcs_tables", "icd10pcs_tables", "parse_icd10pcs_tables", _XML, "ICD10PCS.tabular"),
+    Format(
+        "icd10pcs_definitions",
+        "icd10pcs_definitions",
         "parse_icd10pcs_definitions",
+        _XML,
+        "ICD10PCS.definitions",
     ),
-    "ICD10PCS.index": ("chartcode.sources.icd10pcs_index", "parse_icd10pcs_index"),
-}
+    Format("icd10pcs_index", "icd10pcs_index", "parse_icd10pcs_index", _XML, "ICD10PCS.index"),
+    Format("pfs_rvu_fixed", "pfs_rvu", "parse_pfs_rvu_fixed", _TEXT, sniff="sniff_fixed"),
+    Format("pfs_rvu_csv", "pfs_rvu", "parse_pfs_rvu_csv", (".csv",), sniff="sniff_csv"),
+    Format("pfs_gpci", "pfs_gpci", "parse_pfs_gpci", (".csv",), sniff="sniff"),
+    Format("pfs_locality", "pfs_locality", "parse_pfs_locality", (".csv",), sniff="sniff"),
+    Format("pfs_anesthesia", "pfs_anesthesia", "parse_pfs_anesthesia", (".csv",), sniff="sniff"),
+    Format("opps_cap", "opps_cap", "parse_opps_cap", (".csv",), sniff="sniff"),
+    Format("pfs_zip", "pfs_zip", "parse_pfs_zip", _TEXT, sniff="sniff"),
+    Format("ncci_aoc", "ncci_addon", "parse_ncci_addon_xlsx", (".xlsx",), sniff="sniff"),
+    Format("ncci_ptp_xlsx", "ncci_ptp", "parse_ncci_ptp_xlsx", (".xlsx",), sniff="sniff"),
+    Format("ncci_ptp", "ncci_ptp", "parse_ncci_ptp", _TEXT, sniff="sniff"),
+    Format("ncci_mue_xlsx", "ncci_mue", "parse_ncci_mue_xlsx", (".xlsx",), sniff="sniff"),
+    Format("ncci_mue", "ncci_mue", "parse_ncci_mue", (".csv", ".txt"), sniff="sniff"),
+)
+OPTIONAL_FORMATS: tuple[Format, ...] = (
+    Format("hcpcs_alpha", "hcpcs_alpha", "parse_hcpcs_alpha", _TEXT, sniff="sniff"),
+    Format(
+        "hcpcs_alpha_xlsx", "hcpcs_alpha", "parse_hcpcs_alpha_xlsx", (".xlsx",), sniff="sniff_xlsx"
+    ),
+    Format(
+        "cpt_licensed",
+        "cpt_licensed",
+        "parse_cpt_licensed",
+        (".txt", ".csv", ".tsv"),
+        sniff="sniff",
+    ),
+)
 
 
-def parser_for(root_tag: str) -> Parser:
-    module, func = PARSERS[root_tag]
-    parser: Parser = getattr(importlib.import_module(module), func)
-    return parser
+def _available(formats: tuple[Format, ...]) -> tuple[Format, ...]:
+    return tuple(f for f in formats if importlib.util.find_spec(_SRC + f.module) is not None)
+
+
+def known_formats() -> tuple[Format, ...]:
+    return FORMATS + _available(OPTIONAL_FORMATS)
+
+
+DATA_EXTENSIONS = (".xml", ".txt", ".csv", ".tsv", ".xlsx")
+
+
+def _extension(name: str) -> str:
+    """Lower-case extension of a file or member name, ignoring a trailing .gz."""
+    base = name.lower().removesuffix(".gz").rsplit("/", 1)[-1]
+    return "." + base.rsplit(".", 1)[1] if "." in base else ""
+
+
+def format_by_id(format_id: str) -> Format:
+    return next(f for f in known_formats() if f.id == format_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +131,7 @@ class DataFile:
     member: str | None
     gzipped: bool
     sha256: str  # of the file on disk
-    root_tag: str
+    format_id: str
 
     def open(self) -> IO[bytes]:
         if self.member is not None:
@@ -68,7 +142,7 @@ class DataFile:
         return cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if self.gzipped else raw
 
     def parse(self) -> ParsedFile:
-        parser = parser_for(self.root_tag)
+        parser = format_by_id(self.format_id).parser()
         with self.open() as stream:
             try:
                 return parser(stream, self.name)
@@ -86,22 +160,30 @@ def sha256_of(path: Path) -> str:
 
 def _root_tag(head: bytes) -> str | None:
     """First element name after the XML prolog, comments and doctype."""
+    if head.lstrip()[:1] != b"<":
+        return None
     text = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", head, flags=re.S)
     m = _ROOT_RE.search(text)
     return m.group(1).decode("ascii", "replace") if m else None
 
 
-def _sniff(stream: IO[bytes], name: str) -> str | None:
+def _recognise(stream: IO[bytes], name: str) -> str | None:
+    """The id of the format of ``stream`` (named ``name``), or None when none matches."""
     try:
         head = stream.read(_SNIFF_BYTES)
-    except (EOFError, OSError, gzip.BadGzipFile) as exc:
+    except (EOFError, OSError, gzip.BadGzipFile, zipfile.BadZipFile) as exc:
         raise ImportFormatError(name, f"unreadable or corrupt ({exc})") from exc
-    tag = _root_tag(head)
-    return tag if tag in PARSERS else None
+    ext = _extension(name)
+    root = _root_tag(head.lstrip(b"\xef\xbb\xbf"))
+    for fmt in known_formats():
+        candidate = ext in fmt.extensions or (root is not None and fmt.root_tag is not None)
+        if candidate and fmt.matches(name, head, root):
+            return fmt.id
+    return None
 
 
 def _describe_known() -> str:
-    return ", ".join(sorted(PARSERS))
+    return ", ".join(f.id for f in known_formats())
 
 
 def discover(paths: Iterable[Path]) -> list[DataFile]:
@@ -112,18 +194,19 @@ def discover(paths: Iterable[Path]) -> list[DataFile]:
         if not path.is_file():
             raise ImportFormatError(str(path), "no such file")
         digest = sha256_of(path)
-        if zipfile.is_zipfile(path):
+        # An xlsx is itself a zip: only a zip that is not a workbook is opened as a bundle.
+        if zipfile.is_zipfile(path) and _extension(path.name) != ".xlsx":
             found.extend(_discover_zip(path, digest))
             continue
         gz = path.suffix.lower() == ".gz"
         with path.open("rb") as raw:
             stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw) if gz else raw)
-            tag = _sniff(stream, path.name)
-        if tag is None:
+            fmt = _recognise(stream, path.name)
+        if fmt is None:
             raise ImportFormatError(
-                path.name, f"not a recognised data file (known XML roots: {_describe_known()})"
+                path.name, f"not a recognised data file (known formats: {_describe_known()})"
             )
-        found.append(DataFile(path.name, path, None, gz, digest, tag))
+        found.append(DataFile(path.name, path, None, gz, digest, fmt))
     return found
 
 
@@ -133,16 +216,15 @@ def _discover_zip(path: Path, digest: str) -> list[DataFile]:
         with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
                 member = info.filename
-                lower = member.lower()
-                if info.is_dir() or not (lower.endswith(".xml") or lower.endswith(".xml.gz")):
+                if info.is_dir() or _extension(member) not in DATA_EXTENSIONS:
                     continue
-                gz = lower.endswith(".gz")
+                gz = member.lower().endswith(".gz")
                 name = f"{path.name}!{member}"
                 with zf.open(member) as raw:
                     stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw) if gz else raw)
-                    tag = _sniff(stream, name)
-                if tag is not None:
-                    out.append(DataFile(name, path, member, gz, digest, tag))
+                    fmt = _recognise(stream, name)
+                if fmt is not None:
+                    out.append(DataFile(name, path, member, gz, digest, fmt))
     except zipfile.BadZipFile as exc:
         raise ImportFormatError(path.name, f"corrupt zip ({exc})") from exc
     if not out:
