@@ -23,6 +23,7 @@ from chartcode.sources.records import (
     PcsTable,
 )
 from chartcode.store.icd10cm_extensions import extensions
+from chartcode.store.medicare_loader import MEDICARE_LOADERS, MEDICARE_TABLES
 from chartcode.store.pcs_titles import compose_title
 
 
@@ -50,6 +51,7 @@ def delete_release(conn: sqlite3.Connection, release_id: int) -> None:
         "pcs_code",
         "pcs_definition",
         "pcs_device_aggregate",
+        *MEDICARE_TABLES,
         "code_fts",
     ):
         conn.execute(f"DELETE FROM {table} WHERE release_id = ?", (release_id,))
@@ -246,4 +248,5 @@ _LOADERS: dict[tuple[str, str], Loader] = {
     ("icd10cm", "eindex"): _load_index,
     ("icd10pcs", "tables"): _load_pcs_tables,
     ("icd10pcs", "definitions"): _load_pcs_definitions,
+    **MEDICARE_LOADERS,
 }
