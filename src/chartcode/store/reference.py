@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chartcode.store.database import open_readonly
+from chartcode.store.medicare_reference import MedicareQueries
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class ReferenceStore:
         self.path = path
         self.conn: sqlite3.Connection = open_readonly(path)
         self._releases: list[ReleaseRow] | None = None
+        self.medicare = MedicareQueries(self.conn)
 
     def close(self) -> None:
         self.conn.close()
