@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import importlib
 import importlib.util
+import inspect
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -141,11 +142,17 @@ class DataFile:
             raw = self.path.open("rb")
         return cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if self.gzipped else raw
 
-    def parse(self) -> ParsedFile:
+    def parse(self, version: str | None = None, effective_from: date | None = None) -> ParsedFile:
+        """Parse the file; release overrides go to parsers that date files themselves."""
         parser = format_by_id(self.format_id).parser()
+        kwargs: dict[str, object] = {}
+        if version is not None or effective_from is not None:
+            accepted = inspect.signature(parser).parameters
+            if "version" in accepted:
+                kwargs = {"version": version, "effective_from": effective_from}
         with self.open() as stream:
             try:
-                return parser(stream, self.name)
+                return parser(stream, self.name, **kwargs)
             except (EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
                 raise ImportFormatError(self.name, f"truncated or corrupt ({exc})") from exc
 

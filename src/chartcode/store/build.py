@@ -84,7 +84,7 @@ def import_files(
     for i, f in enumerate(files):
         if progress:
             progress(f"parsing {f.name}", i, total * 2)
-        parsed.append((f, f.parse()))
+        parsed.append((f, f.parse(version, effective_from)))
     with _build_lock(store_path):
         tmp = store_path.with_name(f"{store_path.name}.build-{os.getpid()}")
         try:

@@ -156,6 +156,7 @@ MEDICARE_LOADERS: dict[tuple[str, str], MedicareLoader] = {
     ("hcpcs", "alpha"): load_hcpcs,
     ("cpt", "descriptors"): load_cpt,
     ("pfs", "rvu"): load_rvu,
+    ("pfs", "rvu_qpp"): load_rvu,
     ("pfs", "gpci"): load_gpci,
     ("pfs", "locality"): load_locality,
     ("pfs", "zip"): load_zip,
