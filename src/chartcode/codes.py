@@ -29,6 +29,10 @@ _CM_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:[0-9A-Z]{1,4})?$")
 # ICD-10-PCS: seven characters from digits and letters, never O or I (they read as 0 and 1).
 _PCS_RE = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
 _PCS_PREFIX_RE = re.compile(r"^[0-9A-HJ-NP-Z]{1,7}$")
+# CPT: five digits, or four digits and F (category II), T (category III), U (PLA), M (MAAA).
+_CPT_RE = re.compile(r"^(?:\d{5}|\d{4}[FTUM])$")
+# HCPCS Level II: a letter A-V and four digits.
+_HCPCS_RE = re.compile(r"^[A-V]\d{4}$")
 _CLEAN_RE = re.compile(r"[\s.]")
 
 
@@ -57,6 +61,10 @@ def looks_like(code: str) -> list[System]:
         found.append(System.ICD10CM)
     if _PCS_RE.match(c):
         found.append(System.ICD10PCS)
+    if _CPT_RE.match(c):
+        found.append(System.CPT)
+    if _HCPCS_RE.match(c):
+        found.append(System.HCPCS)
     return found
 
 

@@ -99,6 +99,7 @@ def code_page(result: Any) -> Group:
         for c in result.children:
             t.add_row(c.code, c.title, "yes" if c.billable else "no")
         parts.append(t)
+    parts += billing_sections(result)
     if result.index_entries:
         t = Table(title="Index entries that lead here", title_justify="left")
         for col in ("index", "term", "code as printed", "column"):
@@ -114,6 +115,109 @@ def code_page(result: Any) -> Group:
             t.add_row(h.version, h.effective_from, h.event, h.title or "")
         parts.append(t)
     return Group(*parts)
+
+
+def billing_sections(result: Any) -> list[Any]:
+    """Tables for the CPT/HCPCS billing facts of a code page (nothing for ICD-10 codes)."""
+    parts: list[Any] = []
+    if result.status:
+        parts.append(
+            Text(f"PFS status {result.status['code']}: {result.status.get('meaning') or ''}")
+        )
+    if result.rvu:
+        r = result.rvu
+        t = Table(title="Relative value units", title_justify="left")
+        for col in (
+            "work",
+            "PE facility",
+            "PE non-facility",
+            "MP",
+            "total facility",
+            "total non-facility",
+            "conversion factor",
+        ):
+            t.add_column(col)
+        nf = r["pe_nonfacility"] + (" (NA)" if r["pe_nonfacility_na"] else "")
+        f = r["pe_facility"] + (" (NA)" if r["pe_facility_na"] else "")
+        t.add_row(
+            r["work"],
+            f,
+            nf,
+            r["mp"],
+            r["total_facility"],
+            r["total_nonfacility"],
+            r["conversion_factor"],
+        )
+        parts.append(t)
+    if result.global_days:
+        g = result.global_days
+        parts.append(
+            Text(
+                f"Global days {g['value']}: {g.get('meaning') or ''} "
+                f"(pre-op {g['pre_op']}, intra-op {g['intra_op']}, post-op {g['post_op']})"
+            )
+        )
+    if result.indicators:
+        t = Table(title="Payment indicators", title_justify="left")
+        for col in ("indicator", "value", "meaning"):
+            t.add_column(col)
+        for name, ind in result.indicators.items():
+            t.add_row(name.replace("_", " "), str(ind["value"]), ind.get("meaning") or "")
+        parts.append(t)
+    if result.mue:
+        t = Table(title="Medically unlikely edits", title_justify="left")
+        for col in ("setting", "units", "adjudication", "rationale"):
+            t.add_column(col)
+        for setting, m in result.mue.items():
+            t.add_row(
+                setting,
+                str(m["value"]),
+                f"{m['adjudication_text']}: {m['meaning']}",
+                m["rationale"] or "",
+            )
+        parts.append(t)
+    if result.ptp:
+        t = Table(
+            title=f"NCCI procedure-to-procedure edits ({len(result.ptp)})", title_justify="left"
+        )
+        for col in ("setting", "this code is", "partner", "modifier", "in force", "rationale"):
+            t.add_column(col)
+        for e in result.ptp[:40]:
+            t.add_row(
+                e["setting"],
+                e["this_code_is"],
+                e["partner"],
+                e["modifier_indicator"],
+                f"{e['effective']} to {e['deletion'] or 'open'}",
+                e["rationale"] or "",
+            )
+        parts.append(t)
+    if result.addon:
+        t = Table(title="Add-on code edits", title_justify="left")
+        for col in ("role of this code", "add-on", "primary", "type", "in force"):
+            t.add_column(col)
+        for e in result.addon[:40]:
+            t.add_row(
+                e["role"],
+                e["addon_code"],
+                e["primary_code"],
+                e["meaning"] or "",
+                f"{e['effective']} to {e['deletion'] or 'open'}",
+            )
+        if len(result.addon) > 40:
+            t.caption = f"{len(result.addon) - 40} more in --json"
+        parts.append(t)
+    if result.hcpcs:
+        h = result.hcpcs
+        parts.append(
+            Text(
+                f"HCPCS: coverage {h.get('coverage')}, pricing {', '.join(h.get('pricing_indicators') or [])}, "
+                f"BETOS {h.get('betos')}, action {h.get('action_code')}, added {h.get('add_date')}"
+                + (f", terminated {h['termination_date']}" if h.get("termination_date") else ""),
+                style="dim",
+            )
+        )
+    return parts
 
 
 def search_table(hits: Iterable[Any]) -> Table:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from chartcode.codes import System, compact, display, display_cm, looks_like
 from chartcode.errors import ReleaseNotFound, UnknownCode
+from chartcode.services.billing import billing_facts
 from chartcode.services.releases import in_force
 from chartcode.store.icd10cm_extensions import seventh_char_allowed, with_seventh
 from chartcode.store.pcs_titles import compose_title
@@ -34,6 +36,10 @@ INHERITED_NOTE_KINDS = frozenset(
         "seventh_char_note",
     }
 )
+
+# PFS status codes for which Medicare pays under the fee schedule (RVU read-me, "STATUS
+# CODE"): A active, R restricted, T paid only when no other service is billed.
+PAYABLE_STATUSES = frozenset("ART")
 
 PCS_AXIS_NAMES = {1: "Section", 2: "Body System", 3: "Operation"}
 
@@ -115,6 +121,16 @@ class CodeResult:
     table: dict[str, str | None] | None = None
     title_source: str = "official"
     index_entries: list[IndexEntry] = field(default_factory=list)
+    # CPT/HCPCS billing facts (see services/billing.py); None or empty for ICD-10 codes.
+    status: dict[str, Any] | None = None
+    rvu: dict[str, Any] | None = None
+    global_days: dict[str, Any] | None = None
+    indicators: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ptp: list[dict[str, Any]] = field(default_factory=list)
+    mue: dict[str, Any] | None = None
+    addon: list[dict[str, Any]] = field(default_factory=list)
+    hcpcs: dict[str, Any] | None = None
+    notices: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     also_matches: list[str] = field(default_factory=list)
 
@@ -136,6 +152,13 @@ class Lookup:
             out.append("icd10cm")
         if self.store.releases_of("icd10pcs", "tables"):
             out.append("icd10pcs")
+        medicare = {(r.system, r.kind) for r in self.store.releases()}
+        if medicare & {("pfs", "rvu"), ("cpt", "descriptors")} or any(
+            s == "ncci" for s, _ in medicare
+        ):
+            out.append("cpt")
+        if medicare & {("pfs", "rvu"), ("hcpcs", "alpha")} or any(s == "ncci" for s, _ in medicare):
+            out.append("hcpcs")
         return out
 
     def lookup(self, code: str, on: date, system: str | None = None) -> CodeResult:
@@ -150,8 +173,10 @@ class Lookup:
             if s == System.ICD10CM:
                 r, h = self._cm(c, on)
                 hint = hint or h
-            else:
+            elif s == System.ICD10PCS:
                 r = self._pcs(c, on)
+            else:
+                r = self._billing(c, on)
             if r is not None:
                 results.append(r)
         if not results:
@@ -168,6 +193,8 @@ class Lookup:
 
     # -- helpers ----------------------------------------------------------------------------
     def _releases(self, system: str) -> list[ReleaseRow]:
+        if system in (System.CPT, System.HCPCS):
+            return self.store.releases_of("pfs", "rvu") or self.store.releases_of("hcpcs", "alpha")
         kind = "tabular" if system == System.ICD10CM else "tables"
         return self.store.releases_of(system, kind)
 
@@ -234,10 +261,14 @@ class Lookup:
         return earlier[-1] if earlier else None
 
     def _history(self, system: str, titles: dict[int, str]) -> list[HistoryEvent]:
+        return self._history_in(self._releases(system), titles)
+
+    @staticmethod
+    def _history_in(releases: list[ReleaseRow], titles: dict[int, str]) -> list[HistoryEvent]:
         events: list[HistoryEvent] = []
         prev: str | None = None
         seen = False
-        for r in self._releases(system):
+        for r in releases:
             title = titles.get(r.id)
             if title is None:
                 event = "deleted" if seen and prev is not None else "absent"
@@ -476,6 +507,64 @@ class Lookup:
                 "icd10pcs", ("index",), [c[:k] for k in range(3, 8)], on
             ),
             warnings=warnings,
+        )
+
+    # -- CPT / HCPCS ------------------------------------------------------------------------
+    def _billing(self, c: str, on: date) -> CodeResult | None:
+        facts = billing_facts(self.store, c, on)
+        if facts is None:
+            return None
+        release = facts.releases[0]
+        for r in facts.releases:
+            if (r.system, r.kind) in (("pfs", "rvu"), ("hcpcs", "alpha")):
+                release = r
+                break
+        status = (facts.status or {}).get("code")
+        validity, ok, message = "valid", True, None
+        term = (facts.hcpcs or {}).get("termination_date")
+        added = (facts.hcpcs or {}).get("add_date")
+        iso = on.isoformat()
+        if status == "D" or (term and term < iso):
+            validity, ok = "deleted", False
+            message = f"not valid on {iso}: deleted" + (f" as of {term}" if term else "")
+        elif added and added > iso:
+            validity, ok, message = "not_yet_valid", False, f"not valid before {added}"
+        payable = bool(facts.status and facts.status.get("code") in PAYABLE_STATUSES)
+        reason = (
+            f"PFS status {status}: {(facts.status or {}).get('meaning') or 'see the RVU read-me'}"
+            if status
+            else "no Physician Fee Schedule status in the loaded files"
+        )
+        rvu_rels = self.store.releases_of("pfs", "rvu")
+        titles = {}
+        for r in rvu_rels:
+            row = self.store.medicare.rvu(r.id, c)
+            if row:
+                titles[r.id] = row["description"]
+        return CodeResult(
+            system=facts.system,
+            code=c,
+            title=facts.title,
+            billable=ok and (payable or facts.status is None),
+            billable_reason=reason,
+            release=release,
+            date_of_service=iso,
+            valid_on_date=ok,
+            validity=validity,
+            validity_message=message,
+            valid_from=added,
+            history=self._history_in(rvu_rels, titles) if rvu_rels else [],
+            title_source=facts.title_source,
+            status=facts.status,
+            rvu=facts.rvu,
+            global_days=facts.global_days,
+            indicators=facts.indicators,
+            ptp=facts.ptp,
+            mue=facts.mue,
+            addon=facts.addon,
+            hcpcs=facts.hcpcs,
+            notices=facts.notices,
+            warnings=facts.warnings,
         )
 
 
