@@ -120,10 +120,6 @@ def code_page(result: Any) -> Group:
 def billing_sections(result: Any) -> list[Any]:
     """Tables for the CPT/HCPCS billing facts of a code page (nothing for ICD-10 codes)."""
     parts: list[Any] = []
-    if result.status:
-        parts.append(
-            Text(f"PFS status {result.status['code']}: {result.status.get('meaning') or ''}")
-        )
     if result.rvu:
         r = result.rvu
         t = Table(title="Relative value units", title_justify="left")
@@ -211,7 +207,8 @@ def billing_sections(result: Any) -> list[Any]:
         h = result.hcpcs
         parts.append(
             Text(
-                f"HCPCS: coverage {h.get('coverage')}, pricing {', '.join(h.get('pricing_indicators') or [])}, "
+                f"HCPCS: coverage {h.get('coverage')}, "
+                f"pricing {', '.join(h.get('pricing_indicators') or [])}, "
                 f"BETOS {h.get('betos')}, action {h.get('action_code')}, added {h.get('add_date')}"
                 + (f", terminated {h['termination_date']}" if h.get("termination_date") else ""),
                 style="dim",
