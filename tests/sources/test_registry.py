@@ -52,7 +52,7 @@ def test_builtin_entries_are_well_formed() -> None:
     for k in REGISTRY:
         assert check_entry(k) is None, k.id
         assert urlsplit(k.url).scheme == "https"
-        assert k.system in {"icd10cm", "icd10pcs"}
+        assert k.system in {"icd10cm", "icd10pcs", "pfs", "hcpcs", "ncci"}
         assert date.fromisoformat(k.effective_from).isoformat() == k.effective_from
         assert k.title and k.kind_hint and k.version
         assert k.sha256 is None or len(k.sha256) == 64

@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 from chartcode.errors import InvalidInput
 
 REGISTRY_ENV = "CHARTCODE_FETCH_REGISTRY"
-SYSTEMS = frozenset({"icd10cm", "icd10pcs"})
+SYSTEMS = frozenset({"icd10cm", "icd10pcs", "pfs", "hcpcs", "ncci"})
 
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -156,6 +156,130 @@ REGISTRY: tuple[KnownRelease, ...] = (
         size=None,
         effective_from="2025-10-01",
         notes="CMS ICD-10 Files page, '2026 ICD-10-PCS Code Tables and Index'.",
+    ),
+    # Medicare files (quarterly). CMS names these zips by quarter; the names below follow the
+    # pattern of the quarters published before this registry was written and were not
+    # downloaded from here: when CMS renames one, an override registry or an updated entry
+    # fixes it. Each zip's members are recognised by content, so extra members are harmless.
+    KnownRelease(
+        id="pfs-rvu26b",
+        system="pfs",
+        kind_hint="rvu+gpci+locality+anesthesia+oppscap",
+        version="2026B",
+        title="Medicare PFS Relative Value Files, April 2026 (RVU26B)",
+        url=f"{_CMS}/rvu26b.zip",
+        filename="rvu26b.zip",
+        sha256=None,
+        size=None,
+        effective_from="2026-04-01",
+        notes=(
+            "CMS 'PFS Relative Value Files' page. Holds PPRRVU2026_Apr (QPP and non-QPP copies), "
+            "GPCI2026, 26LOCCO, ANES2026 and OPPSCAP_Apr."
+        ),
+    ),
+    KnownRelease(
+        id="pfs-zip-2026q2",
+        system="pfs",
+        kind_hint="zip",
+        version="2026-04",
+        title="Medicare ZIP code to carrier locality file, April 2026",
+        url=f"{_CMS}/zip-code-carrier-locality-file-revised-04/2026.zip",
+        filename="zip-code-carrier-locality-2026-04.zip",
+        sha256=None,
+        size=None,
+        effective_from="2026-04-01",
+        notes="CMS 'Fee Schedules - General Information' page; holds ZIP5_APR2026.txt.",
+    ),
+    KnownRelease(
+        id="hcpcs-2026-04",
+        system="hcpcs",
+        kind_hint="alpha",
+        version="2026-04",
+        title="HCPCS Level II Alpha-Numeric file, April 2026 update",
+        url=f"{_CMS}/april-2026-alpha-numeric-hcpcs-file.zip",
+        filename="april-2026-alpha-numeric-hcpcs-file.zip",
+        sha256=None,
+        size=None,
+        effective_from="2026-04-01",
+        notes="CMS 'HCPCS Quarterly Update' page.",
+    ),
+    KnownRelease(
+        id="ncci-aoc-2026q2",
+        system="ncci",
+        kind_hint="aoc",
+        version="2026Q2",
+        title="Medicare NCCI add-on code edits, 2026 Q2",
+        url=f"{_CMS}/medicare-ncci-2026q2-add-code-edits.zip",
+        filename="medicare-ncci-2026q2-add-on-code-edits.zip",
+        sha256=None,
+        size=None,
+        effective_from="2026-04-01",
+        notes="CMS 'Medicare NCCI Add-on Code Edits' page; holds AOC_V2026Q2-MCR.xlsx.",
+    ),
+    KnownRelease(
+        id="ncci-ptp-practitioner-2026q2",
+        system="ncci",
+        kind_hint="ptp_practitioner",
+        version="32.1",
+        title="Medicare NCCI PTP edits, practitioner services, 2026 Q2 (v32.1)",
+        url=f"{_CMS}/medicare-ncci-2026q2-practitioner-ptp-edits-ccipra-v321r0-f1.zip",
+        filename="ccipra-v321r0-f1.zip",
+        sha256=None,
+        size=None,
+        effective_from="2026-04-01",
+        notes="CMS 'Medicare NCCI Procedure to Procedure (PTP) Edits' page; four part files.",
+    ),
+    KnownRelease(
+        id="ncci-ptp-hospital-2026q2",
+        system="ncci",
+        kind_hint="ptp_hospital",
+        version="32.1",
+        title="Medicare NCCI PTP edits, hospital outpatient services, 2026 Q2 (v32.1)",
+        url=f"{_CMS}/medicare-ncci-2026q2-hospital-ptp-edits-ccioph-v321r0-f1.zip",
+        filename="ccioph-v321r0-f1.zip",
+        sha256=None,
+        size=None,
+        effective_from="2026-04-01",
+        notes="CMS 'Medicare NCCI Procedure to Procedure (PTP) Edits' page.",
+    ),
+    KnownRelease(
+        id="ncci-mue-practitioner-2026q2",
+        system="ncci",
+        kind_hint="mue_practitioner",
+        version="2026Q2",
+        title="Medicare NCCI MUE table, practitioner services, 2026 Q2",
+        url=f"{_CMS}/medicare-ncci-2026-q2-practitioner-services-mue-table.zip",
+        filename="medicare-ncci-2026q2-practitioner-mue.zip",
+        sha256=None,
+        size=None,
+        effective_from="2026-04-01",
+        notes="CMS 'Medicare NCCI Medically Unlikely Edits (MUEs)' page.",
+    ),
+    KnownRelease(
+        id="ncci-mue-outpatient-2026q2",
+        system="ncci",
+        kind_hint="mue_outpatient",
+        version="2026Q2",
+        title="Medicare NCCI MUE table, outpatient hospital services, 2026 Q2",
+        url=f"{_CMS}/medicare-ncci-2026-q2-outpatient-hospital-services-mue-table.zip",
+        filename="medicare-ncci-2026q2-outpatient-mue.zip",
+        sha256=None,
+        size=None,
+        effective_from="2026-04-01",
+        notes="CMS 'Medicare NCCI Medically Unlikely Edits (MUEs)' page.",
+    ),
+    KnownRelease(
+        id="ncci-mue-dme-2026q2",
+        system="ncci",
+        kind_hint="mue_dme",
+        version="2026Q2",
+        title="Medicare NCCI MUE table, DME supplier services, 2026 Q2",
+        url=f"{_CMS}/medicare-ncci-2026-q2-dme-supplier-services-mue-table.zip",
+        filename="medicare-ncci-2026q2-dme-mue.zip",
+        sha256=None,
+        size=None,
+        effective_from="2026-04-01",
+        notes="CMS 'Medicare NCCI Medically Unlikely Edits (MUEs)' page.",
     ),
 )
 
