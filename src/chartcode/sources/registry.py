@@ -1,4 +1,4 @@
-"""Where the official ICD-10 releases are published: the registry ``chartcode data fetch`` reads.
+"""Where the official releases are published: the registry ``chartcode data fetch`` reads.
 
 Contract:
 
