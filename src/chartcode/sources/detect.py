@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib
-import importlib.util
 import inspect
 import re
 import zipfile
@@ -86,8 +85,6 @@ FORMATS: tuple[Format, ...] = (
     Format("ncci_ptp", "ncci_ptp", "parse_ncci_ptp", _TEXT, sniff="sniff"),
     Format("ncci_mue_xlsx", "ncci_mue", "parse_ncci_mue_xlsx", (".xlsx",), sniff="sniff"),
     Format("ncci_mue", "ncci_mue", "parse_ncci_mue", (".csv", ".txt"), sniff="sniff"),
-)
-OPTIONAL_FORMATS: tuple[Format, ...] = (
     Format("hcpcs_alpha", "hcpcs_alpha", "parse_hcpcs_alpha", _TEXT, sniff="sniff"),
     Format(
         "hcpcs_alpha_xlsx", "hcpcs_alpha", "parse_hcpcs_alpha_xlsx", (".xlsx",), sniff="sniff_xlsx"
@@ -102,12 +99,8 @@ OPTIONAL_FORMATS: tuple[Format, ...] = (
 )
 
 
-def _available(formats: tuple[Format, ...]) -> tuple[Format, ...]:
-    return tuple(f for f in formats if importlib.util.find_spec(_SRC + f.module) is not None)
-
-
 def known_formats() -> tuple[Format, ...]:
-    return FORMATS + _available(OPTIONAL_FORMATS)
+    return FORMATS
 
 
 DATA_EXTENSIONS = (".xml", ".txt", ".csv", ".tsv", ".xlsx")
