@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chartcode.errors import InvalidInput
 from chartcode.paths import default_store_path
@@ -33,6 +34,18 @@ def parse_date(value: str | date | None) -> date:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInput(f"{value!r} is not a date (use YYYY-MM-DD)") from exc
+
+
+if TYPE_CHECKING:  # the fee methods' result types; fees is imported when first used
+    from collections.abc import Sequence
+    from decimal import Decimal
+
+    from chartcode.services.fees import (
+        AnesthesiaResult,
+        FeeResult,
+        LineInput,
+        ProceduresResult,
+    )
 
 
 class Chartcode:
@@ -110,6 +123,74 @@ class Chartcode:
         if report:
             self.close()
         return report
+
+    def fee(
+        self,
+        code: str,
+        on: str | date | None = None,
+        modifiers: Sequence[str] = (),
+        locality: str | None = None,
+        zip5: str | None = None,
+        setting: str | None = None,
+        qpp: bool = False,
+    ) -> FeeResult:
+        """Medicare PFS payment of one code by locality (or ZIP, or national) and setting."""
+        from chartcode.services import fees
+
+        return fees.price(
+            self.store,
+            code,
+            parse_date(on) if on else self.on,
+            modifiers=modifiers,
+            locality=locality,
+            zip5=zip5,
+            setting=setting,
+            qpp=qpp,
+        )
+
+    def fee_procedures(
+        self,
+        lines: Sequence[LineInput],
+        on: str | date | None = None,
+        locality: str | None = None,
+        zip5: str | None = None,
+        setting: str | None = None,
+        qpp: bool = False,
+    ) -> ProceduresResult:
+        """Several codes on one date, with the PFS multiple procedure rules applied."""
+        from chartcode.services import fees
+
+        return fees.price_procedures(
+            self.store,
+            lines,
+            parse_date(on) if on else self.on,
+            locality=locality,
+            zip5=zip5,
+            setting=setting,
+            qpp=qpp,
+        )
+
+    def anesthesia_fee(
+        self,
+        code: str,
+        minutes: int | Decimal,
+        base_units: int | Decimal | None = None,
+        on: str | date | None = None,
+        locality: str | None = None,
+        zip5: str | None = None,
+    ) -> AnesthesiaResult:
+        """Anesthesia payment: (base units + minutes/15) x the locality's anesthesia CF."""
+        from chartcode.services import fees
+
+        return fees.anesthesia(
+            self.store,
+            code,
+            parse_date(on) if on else self.on,
+            minutes=minutes,
+            base_units=base_units,
+            locality=locality,
+            zip5=zip5,
+        )
 
 
 def open_desk(

@@ -82,3 +82,45 @@ class InvalidInput(ChartcodeError):
 
     code = "invalid_input"
     exit_code = 2
+
+
+class UnknownLocality(ChartcodeError):
+    """A Medicare payment locality or ZIP code that the loaded PFS files do not know."""
+
+    code = "unknown_locality"
+    exit_code = 2
+
+    def __init__(self, query: str, message: str, suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions = list(suggestions)
+        msg = message
+        if self.suggestions:
+            msg += f"; for example: {', '.join(self.suggestions)}"
+        super().__init__(msg)
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "query": self.query, "suggestions": self.suggestions}
+
+
+class ModifierNotAllowed(ChartcodeError):
+    """A modifier that the code's payment indicators forbid (or that contradicts another)."""
+
+    code = "modifier_not_allowed"
+    exit_code = 2
+
+    def __init__(
+        self, procedure: str, modifier: str, reason: str, rule_id: str | None = None
+    ) -> None:
+        # ``code`` is the class's machine error code, so the procedure code has its own name.
+        self.procedure = procedure
+        self.modifier = modifier
+        self.rule_id = rule_id
+        super().__init__(f"modifier {modifier} cannot be used with {procedure}: {reason}")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **super().to_dict(),
+            "query": self.procedure,
+            "modifier": self.modifier,
+            "rule_id": self.rule_id,
+        }

@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 
-from chartcode.errors import ImportFormatError
 from chartcode.sources.cpt_licensed import (
     CptDescriptor,
     file_header,
@@ -17,6 +16,7 @@ from chartcode.sources.cpt_licensed import (
     sniff,
 )
 from chartcode.sources.records import FileHeader, ParsedFile
+from tests.sources.helpers import assert_format_error
 
 ROWS = [
     ("00100", "Example descriptor for testing, category I"),
@@ -99,10 +99,7 @@ def test_header_without_year() -> None:
 
 
 def _fails(text: str, line: int | None, match: str, name: str = "LONGULT2026.txt") -> None:
-    with pytest.raises(ImportFormatError, match=match) as exc:
-        parse(text, name)
-    assert exc.value.path == name
-    assert exc.value.line == line
+    assert_format_error(lambda: parse(text, name), name, line, match)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from chartcode.errors import ImportFormatError
@@ -24,6 +23,7 @@ from chartcode.sources.hcpcs_alpha import (
 )
 from chartcode.sources.records import FileHeader, ParsedFile
 from tests.conftest import TEST_DATA, shared_file
+from tests.sources.helpers import assert_format_error, write_workbook
 
 DATA = TEST_DATA / "hcpcs_alpha"
 SAMPLE = DATA / "HCPC2025_ANWEB_sample.txt"
@@ -430,11 +430,7 @@ def test_no_year_anywhere_is_refused() -> None:
 
 
 def _fails(text: str, line: int | None, match: str, name: str = SAMPLE.name) -> None:
-    with pytest.raises(ImportFormatError, match=match) as exc:
-        parse_text(text, name)
-    assert exc.value.path == name
-    assert exc.value.line == line
-    assert str(exc.value).startswith(f"{name}:{line}:" if line else f"{name}:")
+    assert_format_error(lambda: parse_text(text, name), name, line, match)
 
 
 def test_bad_date() -> None:
@@ -630,22 +626,13 @@ def make_xlsx(
     notice: bool = True,
     extra_sheet: bool = False,
 ) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "HCPC2026_APR_ANWEB"
-    if notice:
-        ws.append([PREAMBLE[0]])
-        ws.append([])
-    ws.append(XLSX_HEADER if header is None else header)
-    for r in [xlsx_row(line) for line in SAMPLE_RECORDS] if rows is None else rows:
-        ws.append(r)
+    main: list[list[Any]] = [[PREAMBLE[0]], []] if notice else []
+    main.append(XLSX_HEADER if header is None else header)
+    main += [xlsx_row(line) for line in SAMPLE_RECORDS] if rows is None else rows
+    sheets = {"HCPC2026_APR_ANWEB": main}
     if extra_sheet:
-        other = wb.create_sheet("Copy")
-        other.append(XLSX_HEADER)
-        other.append(xlsx_row(SAMPLE_RECORDS[-1]))
-    path = tmp_path / name
-    wb.save(path)
-    return path
+        sheets["Copy"] = [XLSX_HEADER, xlsx_row(SAMPLE_RECORDS[-1])]
+    return write_workbook(tmp_path / name, sheets)
 
 
 def parse_xlsx(path: Path, name: str | None = None) -> ParsedFile:

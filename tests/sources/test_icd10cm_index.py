@@ -8,6 +8,7 @@ from chartcode.errors import ImportFormatError
 from chartcode.sources.icd10cm_index import parse_icd10cm_index
 from chartcode.sources.records import IndexCell, IndexTerm, ParsedFile
 from tests.conftest import TEST_DATA, shared_file
+from tests.sources.helpers import format_error, replaced
 
 DATA = TEST_DATA / "icd10cm_index"
 INDEX = DATA / "index.xml"
@@ -304,12 +305,10 @@ def test_no_main_terms():
     ],
 )
 def test_malformed_terms_name_file_and_line(old, new, message):
-    data = INDEX.read_bytes()
-    assert old in data
-    with pytest.raises(ImportFormatError, match=message) as info:
-        parse_bytes(data.replace(old, new, 1), "icd10cm_index_2026.xml")
-    assert info.value.path == "icd10cm_index_2026.xml"
-    assert info.value.line is not None and info.value.line > 1
+    data = replaced(INDEX.read_bytes(), old, new)
+    err = format_error(lambda: parse_bytes(data, "icd10cm_index_2026.xml"), message)
+    assert err.path == "icd10cm_index_2026.xml"
+    assert err.line is not None and err.line > 1
 
 
 def test_unknown_element_under_root():

@@ -14,6 +14,7 @@ from chartcode.sources.records import (
     PcsDeviceAggregate,
 )
 from tests.conftest import TEST_DATA, shared_file
+from tests.sources.helpers import format_error, replaced
 
 SAMPLE = TEST_DATA / "icd10pcs_definitions" / "definitions.xml"
 NAME = "icd10pcs_definitions_2026.xml"
@@ -246,12 +247,10 @@ def test_section_twice():
     ],
 )
 def test_malformed_entries_name_file_and_line(old, new, message):
-    data = SAMPLE.read_bytes()
-    assert old in data
-    with pytest.raises(ImportFormatError, match=message) as info:
-        parse_bytes(data.replace(old, new, 1))
-    assert info.value.path == NAME
-    assert info.value.line is not None and info.value.line > 4
+    data = replaced(SAMPLE.read_bytes(), old, new)
+    err = format_error(lambda: parse_bytes(data), message)
+    assert err.path == NAME
+    assert err.line is not None and err.line > 4
 
 
 def test_aggregate_without_body_system():

@@ -9,6 +9,7 @@ from chartcode.errors import ImportFormatError
 from chartcode.sources.icd10pcs_index import parse_icd10pcs_index
 from chartcode.sources.records import IndexTerm, ParsedFile
 from tests.conftest import TEST_DATA, shared_file
+from tests.sources.helpers import format_error, replaced
 
 SAMPLE = TEST_DATA / "icd10pcs_index" / "index.xml"
 REAL = "icd10/pcs/icd10pcs_index_2025.xml"
@@ -176,12 +177,10 @@ def test_no_main_terms():
     ],
 )
 def test_malformed_terms_name_file_and_line(old, new, message):
-    data = SAMPLE.read_bytes()
-    assert old in data
-    with pytest.raises(ImportFormatError, match=message) as info:
-        parse_bytes(data.replace(old, new, 1), "icd10pcs_index_2025.xml")
-    assert info.value.path == "icd10pcs_index_2025.xml"
-    assert info.value.line is not None and info.value.line > 1
+    data = replaced(SAMPLE.read_bytes(), old, new)
+    err = format_error(lambda: parse_bytes(data, "icd10pcs_index_2025.xml"), message)
+    assert err.path == "icd10pcs_index_2025.xml"
+    assert err.line is not None and err.line > 1
 
 
 def test_unknown_element_under_root():

@@ -16,6 +16,7 @@ from chartcode.sources.ncci_addon import (
 )
 from chartcode.sources.records import FileHeader, ParsedFile
 from tests.conftest import shared_file
+from tests.sources.helpers import write_workbook
 
 REAL = "medicare/ncci/AOC_V2026Q2-MCR.xlsx"
 REAL_SHA256 = "870a84912f91f8e8fdfa1acd01f076cfb1473ba10c98861fc18d040ce3fbdac6"
@@ -39,20 +40,11 @@ def make_xlsx(
     header: list[str] | None = None,
     extra_sheet: list[list[object]] | None = None,
 ) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "AOC_V2026Q2-MCR_xlsx"
-    ws.append([NOTICE])
-    ws.append(list(HEADER) if header is None else header)
-    for r in SAMPLE_ROWS if rows is None else rows:
-        ws.append(r)
+    main = [[NOTICE], list(HEADER) if header is None else header]
+    sheets = {"AOC_V2026Q2-MCR_xlsx": main + (SAMPLE_ROWS if rows is None else rows)}
     if extra_sheet is not None:
-        other = wb.create_sheet("Sheet2")
-        for r in extra_sheet:
-            other.append(r)
-    path = tmp_path / name
-    wb.save(path)
-    return path
+        sheets["Sheet2"] = extra_sheet
+    return write_workbook(tmp_path / name, sheets)
 
 
 def parse_path(path: Path, name: str | None = None) -> ParsedFile:

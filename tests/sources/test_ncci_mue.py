@@ -2,7 +2,6 @@ import io
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from chartcode.errors import ImportFormatError
@@ -15,6 +14,7 @@ from chartcode.sources.ncci_mue import (
 )
 from chartcode.sources.records import FileHeader, ParsedFile
 from tests.conftest import TEST_DATA
+from tests.sources.helpers import assert_format_error, edit_line, write_workbook
 
 DATA = TEST_DATA / "ncci_mue"
 # CMS's csv layout: a quoted 3-line AMA notice padded with ",,,", then a header whose first
@@ -36,18 +36,11 @@ def parse_text(text: str, name: str = PRACTITIONER.name) -> ParsedFile:
 
 
 def edited(line_no: int, old: str, new: str, path: Path = PRACTITIONER) -> str:
-    lines = path.read_bytes().decode("cp1252").split("\r\n")
-    assert old in lines[line_no - 1], lines[line_no - 1]
-    lines[line_no - 1] = lines[line_no - 1].replace(old, new, 1)
-    return "\r\n".join(lines)
+    return edit_line(path, line_no, old, new, encoding="cp1252", eol="\r\n")
 
 
 def raises_at(text: str, line: int, match: str, name: str = PRACTITIONER.name) -> None:
-    with pytest.raises(ImportFormatError, match=match) as info:
-        parse_text(text, name)
-    assert info.value.path == name
-    assert info.value.line == line
-    assert str(info.value).startswith(f"{name}:{line}: ")
+    assert_format_error(lambda: parse_text(text, name), name, line, match)
 
 
 # --- the three csv samples ------------------------------------------------------------------
@@ -226,20 +219,11 @@ def make_xlsx(
     value_column: str = "Outpatient Hospital Services MUE Values",
     extra_sheet: list[list[object]] | None = None,
 ) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append([NOTICE])
-    ws.append(["HCPCS/\nCPT Code", value_column, "MUE Adjudication Indicator", "MUE Rationale"])
-    for r in XLSX_ROWS if rows is None else rows:
-        ws.append(r)
+    header = ["HCPCS/\nCPT Code", value_column, "MUE Adjudication Indicator", "MUE Rationale"]
+    sheets = {"Sheet1": [[NOTICE], header] + (XLSX_ROWS if rows is None else rows)}
     if extra_sheet is not None:
-        other = wb.create_sheet("Sheet2")
-        for r in extra_sheet:
-            other.append(r)
-    path = tmp_path / name
-    wb.save(path)
-    return path
+        sheets["Sheet2"] = extra_sheet
+    return write_workbook(tmp_path / name, sheets)
 
 
 def parse_xlsx(path: Path) -> ParsedFile:

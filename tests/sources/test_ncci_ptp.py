@@ -2,7 +2,6 @@ import io
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from chartcode.errors import ImportFormatError
@@ -16,6 +15,7 @@ from chartcode.sources.ncci_ptp import (
 )
 from chartcode.sources.records import FileHeader, ParsedFile
 from tests.conftest import TEST_DATA
+from tests.sources.helpers import assert_format_error, edit_line, write_workbook
 
 DATA = TEST_DATA / "ncci_ptp"
 PRACTITIONER = DATA / "ccipra-v321r0-f1.txt"  # Excel export: CRLF, cp1252, 4-row header
@@ -34,24 +34,21 @@ def parse_text(text: str, name: str = PRACTITIONER.name) -> ParsedFile:
     return parse_ncci_ptp(io.BytesIO(text.encode("cp1252")), name)
 
 
+def sample_eol(path: Path) -> str:
+    return "\r\n" if path == PRACTITIONER else "\n"
+
+
 def sample_lines(path: Path = PRACTITIONER) -> list[str]:
-    return path.read_bytes().decode("cp1252").split("\r\n" if path == PRACTITIONER else "\n")
+    return path.read_bytes().decode("cp1252").split(sample_eol(path))
 
 
 def edited(line_no: int, old: str, new: str, path: Path = PRACTITIONER) -> str:
     """The sample with ``old`` replaced by ``new`` on one (1-based) line."""
-    lines = sample_lines(path)
-    assert old in lines[line_no - 1], lines[line_no - 1]
-    lines[line_no - 1] = lines[line_no - 1].replace(old, new, 1)
-    return ("\r\n" if path == PRACTITIONER else "\n").join(lines)
+    return edit_line(path, line_no, old, new, encoding="cp1252", eol=sample_eol(path))
 
 
 def raises_at(text: str, line: int, match: str, name: str = PRACTITIONER.name) -> None:
-    with pytest.raises(ImportFormatError, match=match) as info:
-        parse_text(text, name)
-    assert info.value.path == name
-    assert info.value.line == line
-    assert str(info.value).startswith(f"{name}:{line}: ")
+    assert_format_error(lambda: parse_text(text, name), name, line, match)
 
 
 # --- the practitioner sample ----------------------------------------------------------------
@@ -305,25 +302,15 @@ def make_xlsx(
     name: str = "ccipra-v321r0-f1.xlsx",
     extra_sheet: list[list[object]] | None = None,
 ) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "ccipra-v321r0-f1"
-    ws.append(
-        [
-            "CPT codes, descriptions and other data only are copyright 2025 American Medical "
-            "Association.\nAll rights reserved."
-        ]
+    notice = (
+        "CPT codes, descriptions and other data only are copyright 2025 American Medical "
+        "Association.\nAll rights reserved."
     )
-    ws.append(["Column1/Column2 Edits"])
-    for r in XLSX_HEADER + (XLSX_ROWS if rows is None else rows):
-        ws.append(r)
+    main = [[notice], ["Column1/Column2 Edits"], *XLSX_HEADER]
+    sheets = {"ccipra-v321r0-f1": main + (XLSX_ROWS if rows is None else rows)}
     if extra_sheet is not None:
-        other = wb.create_sheet("notes")
-        for r in extra_sheet:
-            other.append(r)
-    path = tmp_path / name
-    wb.save(path)
-    return path
+        sheets["notes"] = extra_sheet
+    return write_workbook(tmp_path / name, sheets)
 
 
 def parse_xlsx(path: Path) -> ParsedFile:

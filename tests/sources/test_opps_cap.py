@@ -12,6 +12,7 @@ from chartcode.sources.opps_cap import OppsCapRecord, parse_opps_cap, release_of
 from chartcode.sources.pfs_rvu import Release
 from chartcode.sources.records import FileHeader, ParsedFile
 from tests.conftest import TEST_DATA, shared_file
+from tests.sources.helpers import assert_format_error
 
 # Hand-written in the official shape (header, CRLF, a trailing row of empty cells as Excel
 # leaves it); codes and prices are made up, carriers and localities are real-looking numbers.
@@ -38,11 +39,7 @@ def edited(line_no: int, old: str, new: str) -> bytes:
 
 
 def raises_at(data: bytes, line: int | None, match: str, name: str = NAME) -> None:
-    with pytest.raises(ImportFormatError, match=match) as info:
-        parse_bytes(data, name)
-    assert info.value.path == name
-    assert info.value.line == line
-    assert str(info.value).startswith(f"{name}:{line}: " if line else f"{name}: ")
+    assert_format_error(lambda: parse_bytes(data, name), name, line, match)
 
 
 def test_sample_header_and_rows():

@@ -16,6 +16,7 @@ from chartcode.sources.pfs_anesthesia import (
 from chartcode.sources.pfs_gpci import parse_pfs_gpci
 from chartcode.sources.records import FileHeader, ParsedFile
 from tests.conftest import TEST_DATA, shared_file
+from tests.sources.helpers import assert_format_error, edit_line
 
 DATA = TEST_DATA / "pfs_anesthesia"
 # Hand-typed in CMS's ANES2025.csv shape (CRLF): the header with the national CF on line 1,
@@ -36,19 +37,11 @@ def parse_text(text: str, name: str = SAMPLE.name) -> ParsedFile:
 
 
 def edited(line_no: int, old: str, new: str) -> str:
-    lines = SAMPLE.read_bytes().decode("ascii").split("\r\n")
-    assert old in lines[line_no - 1], lines[line_no - 1]
-    lines[line_no - 1] = lines[line_no - 1].replace(old, new, 1)
-    return "\r\n".join(lines)
+    return edit_line(SAMPLE, line_no, old, new, eol="\r\n")
 
 
 def raises_at(text: str, line: int | None, match: str, name: str = SAMPLE.name) -> None:
-    with pytest.raises(ImportFormatError, match=match) as info:
-        parse_text(text, name)
-    assert info.value.path == name
-    assert info.value.line == line
-    if line is not None:
-        assert str(info.value).startswith(f"{name}:{line}: ")
+    assert_format_error(lambda: parse_text(text, name), name, line, match)
 
 
 # --- the sample -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from chartcode.errors import ImportFormatError
 from chartcode.sources.pfs_gpci import GpciRecord, parse_pfs_gpci, sniff
 from chartcode.sources.records import FileHeader, ParsedFile
 from tests.conftest import TEST_DATA, shared_file
+from tests.sources.helpers import assert_format_error, edit_line
 
 DATA = TEST_DATA / "pfs_gpci"
 # Hand-typed in CMS's shapes: GPCI2026 (LF, 8 columns: PW without and with the 1.0 floor),
@@ -34,20 +35,11 @@ def parse_text(text: str, name: str = G2026.name) -> ParsedFile:
 
 
 def edited(line_no: int, old: str, new: str, path: Path = G2026) -> str:
-    eol = "\r\n" if b"\r\n" in path.read_bytes() else "\n"
-    lines = path.read_bytes().decode("ascii").split(eol)
-    assert old in lines[line_no - 1], lines[line_no - 1]
-    lines[line_no - 1] = lines[line_no - 1].replace(old, new, 1)
-    return eol.join(lines)
+    return edit_line(path, line_no, old, new)
 
 
 def raises_at(text: str, line: int | None, match: str, name: str = G2026.name) -> None:
-    with pytest.raises(ImportFormatError, match=match) as info:
-        parse_text(text, name)
-    assert info.value.path == name
-    assert info.value.line == line
-    if line is not None:
-        assert str(info.value).startswith(f"{name}:{line}: ")
+    assert_format_error(lambda: parse_text(text, name), name, line, match)
 
 
 # --- the samples ----------------------------------------------------------------------------

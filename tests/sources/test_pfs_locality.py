@@ -11,6 +11,7 @@ from chartcode.sources.pfs_gpci import parse_pfs_gpci
 from chartcode.sources.pfs_locality import LocalityCounty, parse_pfs_locality, sniff
 from chartcode.sources.records import FileHeader, ParsedFile
 from tests.conftest import TEST_DATA, shared_file
+from tests.sources.helpers import assert_format_error, edit_line
 
 DATA = TEST_DATA / "pfs_locality"
 # Hand-typed in CMS's 25LOCCO.csv shape (CRLF): title, blank, the misspelt header on line 3,
@@ -32,19 +33,11 @@ def parse_text(text: str, name: str = SAMPLE.name) -> ParsedFile:
 
 
 def edited(line_no: int, old: str, new: str) -> str:
-    lines = SAMPLE.read_bytes().decode("ascii").split("\r\n")
-    assert old in lines[line_no - 1], lines[line_no - 1]
-    lines[line_no - 1] = lines[line_no - 1].replace(old, new, 1)
-    return "\r\n".join(lines)
+    return edit_line(SAMPLE, line_no, old, new, eol="\r\n")
 
 
 def raises_at(text: str, line: int | None, match: str, name: str = SAMPLE.name) -> None:
-    with pytest.raises(ImportFormatError, match=match) as info:
-        parse_text(text, name)
-    assert info.value.path == name
-    assert info.value.line == line
-    if line is not None:
-        assert str(info.value).startswith(f"{name}:{line}: ")
+    assert_format_error(lambda: parse_text(text, name), name, line, match)
 
 
 # --- the sample -----------------------------------------------------------------------------

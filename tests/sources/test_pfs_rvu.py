@@ -27,6 +27,7 @@ from chartcode.sources.pfs_rvu import (
 )
 from chartcode.sources.records import FileHeader, ParsedFile
 from tests.conftest import TEST_DATA, shared_file
+from tests.sources.helpers import assert_format_error
 
 DATA = TEST_DATA / "pfs_rvu"
 # Hand-written in the official shapes; every code, descriptor and value is made up (the
@@ -82,12 +83,7 @@ def line_of(path: Path, start: str) -> int:
 def raises_at(data: bytes, line: int | None, match: str, *, fixed: bool, name: str = "") -> None:
     name = name or (FIXED.name if fixed else CSV.name)
     parse = parse_fixed_bytes if fixed else parse_csv_bytes
-    with pytest.raises(ImportFormatError, match=match) as info:
-        parse(data, name)
-    assert info.value.path == name
-    assert info.value.line == line
-    where = f"{name}:{line}: " if line else f"{name}: "
-    assert str(info.value).startswith(where)
+    assert_format_error(lambda: parse(data, name), name, line, match)
 
 
 def rows(parsed: ParsedFile) -> list[RvuRecord]:

@@ -186,6 +186,11 @@ def data_fetch(
         out.print(import_table(report))
 
 
+from chartcode.cli.fee import fee_command  # noqa: E402  (imports main lazily)
+
+app.command("fee")(fee_command)
+
+
 def run() -> None:
     """Console-script entry point: the one place errors become messages and exit codes."""
     try:

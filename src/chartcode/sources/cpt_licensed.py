@@ -31,6 +31,7 @@ from datetime import date
 from typing import IO
 
 from chartcode.errors import ImportFormatError
+from chartcode.sources.delimited import basename
 from chartcode.sources.records import FileHeader, ParsedFile
 
 SYSTEM = "cpt"
@@ -65,10 +66,6 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _basename(name: str) -> str:
-    return re.split(r"[!/\\]", name)[-1]
-
-
 def file_header(name: str) -> FileHeader:
     """The header a file name implies: its year (``CPT2026_LONGULT.txt``) or none.
 
@@ -76,7 +73,7 @@ def file_header(name: str) -> FileHeader:
     member's name first, then a zip's); an undated file is version ``licensed`` with no dates,
     and the loader has to be told when it applies. CPT releases take effect on January 1.
     """
-    m = _YEAR_RE.search(_basename(name)) or _YEAR_RE.search(name)
+    m = _YEAR_RE.search(basename(name)) or _YEAR_RE.search(name)
     if m is None:
         return FileHeader(
             system=SYSTEM,

@@ -30,17 +30,18 @@ shorter than the detail fields (a cut file) or a file that ends mid-record is an
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import partial
 from typing import IO, Any
 
 from chartcode.errors import ImportFormatError
+from chartcode.sources.delimited import basename, quarter_end, squash
 from chartcode.sources.records import FileHeader, ParsedFile
+from chartcode.sources.xlsx import XLSX_MAGIC, cell_text, is_xlsx, open_workbook, sheet_rows
 
 SYSTEM = "hcpcs"
 KIND = "alpha"
@@ -131,7 +132,6 @@ _MONTH_TOKENS: dict[str, int] = {
     t: i for i, m in enumerate(_MONTH_NAMES, start=1) for t in (m.lower(), m[:3].lower())
 }
 _PREAMBLE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2}) HCPCS")
-_XLSX_MAGIC = b"PK\x03\x04"
 _HEADER_SEARCH_ROWS = 50
 
 Detail = dict[str, Any]  # field -> stripped text, or tuple of texts for OCCURS fields
@@ -223,10 +223,6 @@ class Release:
     month: int | None
 
 
-def _basename(name: str) -> str:
-    return re.split(r"[!/\\]", name)[-1]
-
-
 def _name_tokens(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]+|\d+", text)
 
@@ -243,7 +239,7 @@ def release_of(name: str, fallback_year: int | None = None) -> Release:
     """
     year: int | None = None
     month: int | None = None
-    for text in (_basename(name), name):
+    for text in (basename(name), name):
         for token in _name_tokens(text):
             low = token.lower()
             if year is None and len(token) == 4 and token.isdigit() and 1980 <= int(token) <= 2099:
@@ -259,13 +255,6 @@ def release_of(name: str, fallback_year: int | None = None) -> Release:
             "'HCPC2026_APR_ANWEB.txt'); the release is dated from the name",
         )
     return Release(year, month)
-
-
-def _quarter_end(day: date) -> date:
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    if first_month == 10:
-        return date(day.year, 12, 31)
-    return date(day.year, first_month + 3, 1) - timedelta(days=1)
 
 
 def file_header(name: str, fallback_year: int | None = None) -> FileHeader:
@@ -295,7 +284,7 @@ def file_header(name: str, fallback_year: int | None = None) -> FileHeader:
         version=f"{rel.year}-{rel.month:02d}",
         title=f"HCPCS Level II Alpha-Numeric file, {_MONTH_NAMES[rel.month - 1]} {rel.year} update",
         effective_from=start,
-        effective_to=_quarter_end(start),
+        effective_to=quarter_end(start),
     )
 
 
@@ -627,7 +616,7 @@ def sniff(name: str, head: bytes) -> bool:
     ``head`` must be a first record (id 3 or 7) reaching column 293 with a numeric sequence
     and an ``YYYYMMDD`` add date. Workbooks and zips are left to their own sniffers.
     """
-    if head.startswith(_XLSX_MAGIC) or head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(XLSX_MAGIC) or head.startswith(b"\xd0\xcf\x11\xe0"):
         return False
     text = _decode(head)
     lines = text.split("\n")[:-1]  # the last piece may be cut by the 64 KB limit
@@ -645,10 +634,6 @@ def sniff(name: str, head: bytes) -> bool:
 
 
 # --- xlsx ------------------------------------------------------------------------------------
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 # Column names of CMS's workbook (HCPC, SEQNUM, RECID, LONG DESCRIPTION, ..., ADD DT,
@@ -700,21 +685,8 @@ _XLSX_REQUIRED = ("code", "record_id", "long_description", "short_description")
 _ZERO_PADDED = {"pricing_indicators": 2, "lab_cert": 3, "processing_note": 4}
 
 
-def _cell_text(value: object) -> str:
-    """A cell as text: strings stripped, whole numbers without ``.0``, dates as YYYYMMDD."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.strftime("%Y%m%d")
-    return str(value).strip()
-
-
 def _cell_field(value: object, f: str) -> str:
-    text = _cell_text(value)
+    text = cell_text(value)
     width = _ZERO_PADDED.get(f)
     if width and text and isinstance(value, int | float):
         text = text.zfill(width)
@@ -731,7 +703,7 @@ def _header_columns(texts: Sequence[str]) -> _Columns | None:
     single: dict[str, int] = {}
     numbered: dict[str, dict[int, int]] = {}
     for i, text in enumerate(texts):
-        key = _squash(text)
+        key = squash(text)
         if not key:
             continue
         if key in _XLSX_COLUMNS:
@@ -757,24 +729,6 @@ def _row_detail(cells: Sequence[Any], cols: _Columns) -> Detail:
     return out
 
 
-def _open_workbook(stream: IO[bytes], name: str) -> Any:
-    import openpyxl  # imported on use: the text parser does not need it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        data: IO[bytes] = stream if stream.seekable() else io.BytesIO(stream.read())
-        return openpyxl.load_workbook(data, read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        ValueError,
-        EOFError,
-    ) as exc:
-        raise ImportFormatError(name, f"not a readable xlsx workbook ({exc})") from exc
-
-
 def _sheet_where(title: str, row: int) -> str:
     return f"sheet {title!r} row {row}"
 
@@ -785,22 +739,22 @@ def _parse_sheet(cols: _Columns, rows: Iterator[tuple[int, Any]], asm: _Assemble
     rid_i = cols.single["record_id"]
     desc_i = cols.single["long_description"]
     for number, cells in rows:
-        if cells is None or all(_cell_text(c) == "" for c in cells):
+        if cells is None or all(cell_text(c) == "" for c in cells):
             continue
         cells = tuple(cells)
 
         def cell(i: int | None, cells: tuple[Any, ...] = cells) -> Any:
             return cells[i] if i is not None and i < len(cells) else None
 
-        rid = _cell_text(cell(rid_i))
+        rid = cell_text(cell(rid_i))
         raw_code = cell(code_i)
-        code_text = raw_code.rstrip() if isinstance(raw_code, str) else _cell_text(raw_code)
+        code_text = raw_code.rstrip() if isinstance(raw_code, str) else cell_text(raw_code)
         if rid in (FIRST_MODIFIER, MORE_MODIFIER) and len(code_text.strip()) == 2:
             code_text = code_text.strip().rjust(5)  # "A1" or "   A1": layout cols 4-5
         # No SEQNUM column: number the rows, which keeps pieces in sheet order.
-        seq = _cell_text(cell(seq_i)) if seq_i is not None else str(number)
+        seq = cell_text(cell(seq_i)) if seq_i is not None else str(number)
         raw_desc = cell(desc_i)
-        piece = raw_desc if isinstance(raw_desc, str) else _cell_text(raw_desc)
+        piece = raw_desc if isinstance(raw_desc, str) else cell_text(raw_desc)
         asm.add(number, code_text, seq, rid, piece, partial(_row_detail, cells, cols))
 
 
@@ -816,19 +770,18 @@ def parse_hcpcs_alpha_xlsx(stream: IO[bytes], name: str) -> ParsedFile:
         ImportFormatError: not a workbook, no header, or a row breaks the layout.
     """
     header = file_header(name)
-    wb = _open_workbook(stream, name)
+    wb = open_workbook(stream, name)
     found: str | None = None
     records: list[HcpcsCode | HcpcsModifier] = []
     try:
         for ws in wb.worksheets:
-            ws.reset_dimensions()  # read-only mode trusts stored dimensions, often wrong
-            rows = enumerate(ws.iter_rows(values_only=True), start=1)
+            rows = sheet_rows(ws)
             cols: _Columns | None = None
             header_row = 0
             for number, cells in rows:
                 if number > _HEADER_SEARCH_ROWS:
                     break
-                cols = _header_columns([_cell_text(c) for c in cells or ()])
+                cols = _header_columns([cell_text(c) for c in cells or ()])
                 if cols is not None:
                     header_row = number
                     break
@@ -866,11 +819,9 @@ def sniff_xlsx(name: str, head: bytes) -> bool:
     and CMS's name (``HCPC<year>...ANWEB...xlsx``); the transaction report
     (``HCPC2020_TRANS_ALPHA...``) is another layout and is not claimed.
     """
-    base = _basename(name)
+    base = basename(name)
     return (
-        head.startswith(_XLSX_MAGIC)
-        and base.lower().endswith(".xlsx")
+        is_xlsx(name, head)
         and re.match(r"HCPC\d{4}", base, re.IGNORECASE) is not None
         and "anweb" in base.lower()
-        and (b"xl/" in head or b"[Content_Types].xml" in head)
     )

@@ -31,7 +31,7 @@ from lxml import etree
 
 from chartcode.errors import ImportFormatError
 from chartcode.sources.records import FileHeader, IndexCell, IndexTerm, ParsedFile
-from chartcode.sources.xml import parse_tree, text_of
+from chartcode.sources.xml import index_version, main_terms, parse_tree, text_of
 
 ROOT_TAG = "ICD10CM.index"
 
@@ -172,14 +172,7 @@ def parse_icd10cm_index(stream: IO[bytes], name: str) -> ParsedFile:
             main terms, an unknown element, or a term with more than one code.
     """
     root = parse_tree(stream, name, ROOT_TAG)
-    version = (root.findtext("version") or "").strip()
-    if not version:
-        raise ImportFormatError(name, "no <version> element: not a complete index file")
-    for child in root:
-        if isinstance(child.tag, str) and child.tag not in _ROOT_CHILDREN:
-            raise ImportFormatError(
-                name, f"unexpected <{child.tag}> under <{ROOT_TAG}>", child.sourceline
-            )
+    version = index_version(root, name, _ROOT_CHILDREN)
     headings = _headings(root, name)
     kind = _kind(root, headings, name)
     header = FileHeader("icd10cm", kind, version, f"{KIND_TITLES[kind]} {version}")
@@ -264,16 +257,8 @@ def parse_icd10cm_index(stream: IO[bytes], name: str) -> ParsedFile:
         for child in children:
             add(child, term, letter)
 
-    for letter_el in root.findall("letter"):
-        letter = text_of(letter_el.find("title")) or None
-        for child in letter_el:
-            if not isinstance(child.tag, str) or child.tag == "title":
-                continue
-            if child.tag != "mainTerm":
-                raise ImportFormatError(
-                    name, f"unexpected <{child.tag}> in <letter>", child.sourceline
-                )
-            add(child, None, letter)
+    for child, letter in main_terms(root, name):
+        add(child, None, letter)
     if not terms:
         raise ImportFormatError(name, "no <mainTerm> elements: not an index file or truncated")
     return ParsedFile(header, terms)

@@ -27,43 +27,18 @@ the file and, where it applies, the line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import IO
 
 from lxml import etree
 
 from chartcode.errors import ImportFormatError
 from chartcode.sources.records import FileHeader, ParsedFile, PcsDefinition, PcsDeviceAggregate
-from chartcode.sources.xml import parse_tree, text_of
+from chartcode.sources.xml import elements, leaf_text, parse_tree, text_of
 
 ROOT_TAG = "ICD10PCS.definitions"
 
 # ICD-10-PCS values are digits and upper-case letters except I and O.
 _VALUE_CHARS = frozenset("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")
-
-
-def _elements(el: etree._Element) -> Iterator[etree._Element]:
-    """Child elements only: processing instructions are not part of the data."""
-    for child in el:
-        if isinstance(child.tag, str):
-            yield child
-
-
-def _leaf_text(el: etree._Element, name: str) -> str:
-    """The text of an element that must hold plain text, whitespace collapsed.
-
-    Why: markup inside a definition would be flattened silently by ``text_of``; the official
-    files have none, so any is a format change worth stopping on. Collapsing whitespace is
-    deliberate: six FY2025/FY2026 texts carry doubled spaces ("vestibular system  in both
-    ears", "academic   achievement") that are typing slips, not meaning.
-    """
-    if len(el):
-        for child in _elements(el):
-            raise ImportFormatError(
-                name, f"unexpected <{child.tag}> inside <{el.tag}>", child.sourceline
-            )
-        return text_of(el)  # only processing instructions inside: keep the text around them
-    return " ".join((el.text or "").split())
 
 
 def _value_char(el: etree._Element, attr: str, name: str) -> str:
@@ -82,18 +57,18 @@ def _terms(el: etree._Element, section: str, pos: int, axis_title: str, name: st
     titles: list[str] = []
     texts: dict[str, str | None] = {"definition": None, "explanation": None}
     includes: list[str] = []
-    for child in _elements(el):
+    for child in elements(el):
         tag = child.tag
         if tag == "title":
             # Quirk: key entries name several axis values in one entry, one <title> each
             # (121 body part entries; "COVID-19 Vaccine" ... "Dose 3" in section X).
-            titles.append(_leaf_text(child, name))
+            titles.append(leaf_text(child, name))
         elif tag in texts:
             if texts[tag] is not None:
                 raise ImportFormatError(name, f"a second <{tag}> in an entry", child.sourceline)
-            texts[tag] = _leaf_text(child, name)
+            texts[tag] = leaf_text(child, name)
         elif tag == "includes":
-            includes.append(_leaf_text(child, name))
+            includes.append(leaf_text(child, name))
         else:
             raise ImportFormatError(name, f"unexpected <{tag}> in <terms>", child.sourceline)
     if not titles or not all(titles):
@@ -116,9 +91,9 @@ def _section(el: etree._Element, name: str, out: list[PcsDefinition]) -> None:
     section_title: str | None = None
     # (pos, value title) -> the entry that defines it, to refuse a second one.
     defined: dict[tuple[int, str], etree._Element] = {}
-    for child in _elements(el):
+    for child in elements(el):
         if child.tag == "title" and section_title is None:
-            section_title = _leaf_text(child, name)
+            section_title = leaf_text(child, name)
             continue
         if child.tag != "axis":
             raise ImportFormatError(
@@ -133,9 +108,9 @@ def _section(el: etree._Element, name: str, out: list[PcsDefinition]) -> None:
             )
         pos = int(raw_pos)
         axis_title: str | None = None
-        for entry in _elements(child):
+        for entry in elements(child):
             if entry.tag == "title" and axis_title is None:
-                axis_title = _leaf_text(entry, name)
+                axis_title = leaf_text(entry, name)
                 continue
             if entry.tag != "terms" or not axis_title:
                 raise ImportFormatError(
@@ -173,10 +148,10 @@ def _aggregate(el: etree._Element, name: str) -> PcsDeviceAggregate:
     """
     single: dict[str, etree._Element] = {}
     body_systems: list[str] = []
-    for child in _elements(el):
+    for child in elements(el):
         tag = child.tag
         if tag == "bodySys":
-            body_systems.append(_leaf_text(child, name))
+            body_systems.append(leaf_text(child, name))
         elif tag in ("device", "operation", "parent") and tag not in single:
             single[tag] = child
         else:
@@ -187,11 +162,11 @@ def _aggregate(el: etree._Element, name: str) -> PcsDeviceAggregate:
         raise ImportFormatError(name, f"<aggregate> without {what}", el.sourceline)
     parent = single["parent"]
     return PcsDeviceAggregate(
-        device=_leaf_text(single["device"], name),
-        operation=_leaf_text(single["operation"], name),
+        device=leaf_text(single["device"], name),
+        operation=leaf_text(single["operation"], name),
         body_systems=tuple(body_systems),
         parent_value=_value_char(parent, "value", name),
-        parent_label=_leaf_text(parent, name),
+        parent_label=leaf_text(parent, name),
     )
 
 
@@ -223,7 +198,7 @@ def parse_icd10pcs_definitions(stream: IO[bytes], name: str) -> ParsedFile:
     aggregates: list[PcsDeviceAggregate] = []
     sections: dict[str, etree._Element] = {}
     seen_aggregation = False
-    for child in _elements(root):
+    for child in elements(root):
         tag = child.tag
         if tag in ("version", "title"):
             continue
@@ -240,7 +215,7 @@ def parse_icd10pcs_definitions(stream: IO[bytes], name: str) -> ParsedFile:
         elif tag == "deviceAggregation" and not seen_aggregation:
             # The file ends with one <deviceAggregation> after the sections.
             seen_aggregation = True
-            for agg in _elements(child):
+            for agg in elements(child):
                 if agg.tag != "aggregate":
                     raise ImportFormatError(
                         name, f"unexpected <{agg.tag}> in <deviceAggregation>", agg.sourceline

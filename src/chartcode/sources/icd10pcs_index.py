@@ -27,7 +27,7 @@ from lxml import etree
 
 from chartcode.errors import ImportFormatError
 from chartcode.sources.records import FileHeader, IndexTerm, ParsedFile
-from chartcode.sources.xml import parse_tree, text_of
+from chartcode.sources.xml import index_version, main_terms, parse_tree, text_of
 
 ROOT_TAG = "ICD10PCS.index"
 
@@ -72,14 +72,7 @@ def parse_icd10pcs_index(stream: IO[bytes], name: str) -> ParsedFile:
             main terms, an unknown element, or a term with more than one code.
     """
     root = parse_tree(stream, name, ROOT_TAG)
-    version = (root.findtext("version") or "").strip()
-    if not version:
-        raise ImportFormatError(name, "no <version> element: not a complete PCS index file")
-    for child in root:
-        if isinstance(child.tag, str) and child.tag not in ("version", "title", "letter"):
-            raise ImportFormatError(
-                name, f"unexpected <{child.tag}> under <{ROOT_TAG}>", child.sourceline
-            )
+    version = index_version(root, name, ("version", "title", "letter"), "PCS index file")
     # Built like the other parsers' titles; the file prints "2025 ICD-10-PCS Index".
     header = FileHeader("icd10pcs", "index", version, f"ICD-10-PCS Index {version}")
     terms: list[IndexTerm] = []
@@ -162,16 +155,8 @@ def parse_icd10pcs_index(stream: IO[bytes], name: str) -> ParsedFile:
         for child in children:
             add(child, term, letter)
 
-    for letter_el in root.findall("letter"):
-        letter = text_of(letter_el.find("title")) or None
-        for child in letter_el:
-            if not isinstance(child.tag, str) or child.tag == "title":
-                continue
-            if child.tag != "mainTerm":
-                raise ImportFormatError(
-                    name, f"unexpected <{child.tag}> in <letter>", child.sourceline
-                )
-            add(child, None, letter)
+    for child, letter in main_terms(root, name):
+        add(child, None, letter)
     if not terms:
         raise ImportFormatError(name, "no <mainTerm> elements: not an index file or truncated")
     return ParsedFile(header, terms)

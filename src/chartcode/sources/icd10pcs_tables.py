@@ -19,7 +19,6 @@ XML is an ``ImportFormatError`` naming the file and, where it applies, the line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from math import prod
 from typing import IO
 
@@ -27,7 +26,7 @@ from lxml import etree
 
 from chartcode.errors import ImportFormatError
 from chartcode.sources.records import FileHeader, ParsedFile, PcsAxisValue, PcsRow, PcsTable
-from chartcode.sources.xml import parse_tree, text_of
+from chartcode.sources.xml import elements, leaf_text, parse_tree, text_of
 
 ROOT_TAG = "ICD10PCS.tabular"
 
@@ -35,28 +34,6 @@ _TABLE_POSITIONS = (1, 2, 3)
 _ROW_POSITIONS = (4, 5, 6, 7)
 # ICD-10-PCS values are digits and upper-case letters except I and O (kept apart from 1 and 0).
 _VALUE_CHARS = frozenset("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ")
-
-
-def _elements(el: etree._Element) -> Iterator[etree._Element]:
-    """Child elements only: processing instructions are not part of the data."""
-    for child in el:
-        if isinstance(child.tag, str):
-            yield child
-
-
-def _leaf_text(el: etree._Element, name: str) -> str:
-    """The text of an element that must hold plain text, whitespace collapsed.
-
-    Why: a label or title with markup inside would lose it silently in ``text_of``; the
-    official file has none, so any is a format change worth stopping on.
-    """
-    if len(el):
-        for child in _elements(el):
-            raise ImportFormatError(
-                name, f"unexpected <{child.tag}> inside <{el.tag}>", child.sourceline
-            )
-        return text_of(el)  # only processing instructions inside: keep the text around them
-    return " ".join((el.text or "").split())
 
 
 def _count_attr(el: etree._Element, attr: str, name: str) -> int:
@@ -86,16 +63,16 @@ def _axis(
     title: str | None = None
     definition: str | None = None
     labels: list[etree._Element] = []
-    for child in _elements(el):
+    for child in elements(el):
         if child.tag == "label":
             labels.append(child)
         elif child.tag == "title" and title is None and not labels:
-            title = _leaf_text(child, name)
+            title = leaf_text(child, name)
         elif child.tag == "definition" and may_define and definition is None:
             # Quirk: only axis 3 (the operation) carries a definition, and not on every
             # table: the Radiation Therapy (D) tables print none (56 of 908 tables in FY2025,
             # 57 of 914 in FY2026 with D22).
-            definition = _leaf_text(child, name) or None
+            definition = leaf_text(child, name) or None
         else:
             raise ImportFormatError(
                 name, f"unexpected <{child.tag}> in axis {expected_pos}", child.sourceline
@@ -125,7 +102,7 @@ def _axis(
                 name, f"axis {expected_pos} lists value {value!r} twice", label.sourceline
             )
         seen.add(value)
-        text = _leaf_text(label, name)
+        text = leaf_text(label, name)
         if not text:
             raise ImportFormatError(
                 name, f"axis {expected_pos} value {value!r} has no label", label.sourceline
@@ -136,7 +113,7 @@ def _axis(
 
 def _row(el: etree._Element, row_no: int, prefix: str, name: str) -> PcsRow:
     """One ``<pcsRow>``: axes 4-7 in order, checked against its ``codes`` count."""
-    axes = list(_elements(el))
+    axes = list(elements(el))
     for child in axes:
         if child.tag != "axis":
             raise ImportFormatError(
@@ -195,7 +172,7 @@ def _check_rows_disjoint(table: PcsTable, row_els: list[etree._Element], name: s
 def _table(el: etree._Element, seq: int, name: str) -> PcsTable:
     axis_els: list[etree._Element] = []
     row_els: list[etree._Element] = []
-    for child in _elements(el):
+    for child in elements(el):
         if child.tag == "axis" and not row_els:
             axis_els.append(child)
         elif child.tag == "pcsRow":
@@ -259,7 +236,7 @@ def parse_icd10pcs_tables(stream: IO[bytes], name: str) -> ParsedFile:
     header = FileHeader("icd10pcs", "tables", version, title)
     tables: list[PcsTable] = []
     first_seen: dict[str, etree._Element] = {}
-    for child in _elements(root):
+    for child in elements(root):
         if child.tag in ("version", "title"):
             continue
         if child.tag != "pcsTable":

@@ -39,8 +39,16 @@ from datetime import date, timedelta
 from typing import IO, Any
 
 from chartcode.errors import ImportFormatError
-from chartcode.sources.ncci_ptp import cell_code, cell_text, open_workbook, quarter_end, sheet_rows
+from chartcode.sources.delimited import basename, quarter_end, squash
 from chartcode.sources.records import FileHeader, ParsedFile
+from chartcode.sources.xlsx import (
+    cell_code,
+    cell_text,
+    is_blank_row,
+    is_xlsx,
+    open_workbook,
+    sheet_rows,
+)
 
 SYSTEM = "ncci"
 KIND = "aoc"
@@ -68,14 +76,7 @@ _JULIAN_RE = re.compile(r"(\d{4})(\d{3})")
 _EDIT_TYPES = frozenset({1, 2, 3})
 _HEADER_SEARCH_ROWS = 20
 
-_XLSX_MAGIC = b"PK\x03\x04"
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
-
-
-_HEADER_KEYS = tuple(_squash(h) for h in HEADER)
+_HEADER_KEYS = tuple(squash(h) for h in HEADER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ def julian_date(text: str) -> date:
 
 
 def _file_header(name: str) -> FileHeader:
-    m = _NAME_RE.search(re.split(r"[!/\\]", name)[-1])
+    m = _NAME_RE.search(basename(name))
     if m is None:
         raise ImportFormatError(
             name,
@@ -207,10 +208,6 @@ class _RowReader:
         )
 
 
-def _is_blank(cells: Sequence[Any]) -> bool:
-    return all(cell_text(c) == "" for c in cells)
-
-
 def parse_ncci_addon_xlsx(stream: IO[bytes], name: str) -> ParsedFile:
     """Parse a CMS Medicare add-on code edit workbook (``AOC_V2026Q2-MCR.xlsx``).
 
@@ -232,14 +229,14 @@ def parse_ncci_addon_xlsx(stream: IO[bytes], name: str) -> ParsedFile:
             in_table = False
             preamble: tuple[int, list[str]] | None = None  # first content row above a header
             for number, cells in sheet_rows(ws):
-                if _is_blank(cells):
+                if is_blank_row(cells):
                     continue
                 if in_table:
                     records.append(reader.row(number, cells))
                     continue
                 texts = [cell_text(c) for c in cells]
-                if tuple(_squash(t) for t in texts[: len(HEADER)]) != _HEADER_KEYS:
-                    if number > _HEADER_SEARCH_ROWS or _squash(texts[0]) == _HEADER_KEYS[0]:
+                if tuple(squash(t) for t in texts[: len(HEADER)]) != _HEADER_KEYS:
+                    if number > _HEADER_SEARCH_ROWS or squash(texts[0]) == _HEADER_KEYS[0]:
                         # Past the notice rows, or a header that is not CMS's 8 columns.
                         raise reader.fail(
                             number, f"expected the AOC header {', '.join(HEADER)}; found {texts!r}"
@@ -270,10 +267,4 @@ def sniff(name: str, head: bytes) -> bool:
     The zip signature of an Office Open XML package plus CMS's ``AOC_VyyyyQn`` name: the
     sheet itself is compressed and cannot be read from the first 64 KB.
     """
-    base = re.split(r"[!/\\]", name)[-1]
-    return (
-        head.startswith(_XLSX_MAGIC)
-        and base.lower().endswith(".xlsx")
-        and _NAME_RE.search(base) is not None
-        and (b"xl/" in head or b"[Content_Types].xml" in head)
-    )
+    return is_xlsx(name, head) and _NAME_RE.search(basename(name)) is not None

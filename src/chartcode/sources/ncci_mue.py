@@ -39,22 +39,15 @@ wholly blank rows are passed over.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
 from chartcode.errors import ImportFormatError
-from chartcode.sources.ncci_ptp import (
-    Row,
-    cell_code,
-    cell_text,
-    delimited_rows,
-    merge_header,
-    open_workbook,
-    quarter_end,
-    sheet_rows,
-)
+from chartcode.sources import xlsx
+from chartcode.sources.delimited import basename, delimited_rows, quarter_end, squash
+from chartcode.sources.ncci_ptp import Row, merge_header
 from chartcode.sources.records import FileHeader, ParsedFile
 
 SYSTEM = "ncci"
@@ -91,14 +84,6 @@ _HEADER_FIRST = "hcpcscptcode"
 _HEADER_MAI = "mueadjudicationindicator"
 _HEADER_RATIONALE = "muerationale"
 
-_XLSX_MAGIC = b"PK\x03\x04"
-
-Where = Callable[[int], str]
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
-
 
 @dataclass(frozen=True, slots=True)
 class MueEdit:
@@ -124,7 +109,7 @@ def effective_date_of(name: str) -> date:
     Raises:
         ImportFormatError: the name carries no such date, or an impossible one.
     """
-    m = _EFF_RE.search(re.split(r"[!/\\]", name)[-1])
+    m = _EFF_RE.search(basename(name))
     if m is None:
         raise ImportFormatError(
             name,
@@ -138,7 +123,7 @@ def effective_date_of(name: str) -> date:
 
 
 def _name_kind(name: str) -> str | None:
-    base = _squash(re.split(r"[!/\\]", name)[-1])
+    base = squash(basename(name))
     for words, kind in _NAME_KINDS.items():
         if words in base:
             return kind
@@ -166,17 +151,17 @@ def _file_header(name: str, kind: str) -> FileHeader:
     )
 
 
-def _find_header(rows: Iterator[Row], name: str, where: Where) -> tuple[str, bool, Row | None]:
+def _find_header(rows: Iterator[Row], name: str, where: xlsx.Where) -> tuple[str, bool, Row | None]:
     """Skip the preamble; check the header; return (kind, has rationale column, next row)."""
     for count, (number, cells) in enumerate(rows):
         if count >= _HEADER_SEARCH_ROWS:
             break
-        if not cells or _squash(cell_text(cells[0])) != _HEADER_FIRST:
+        if not cells or squash(xlsx.cell_text(cells[0])) != _HEADER_FIRST:
             continue
         merged, following = merge_header(rows, cells, 1)
         while merged and not merged[-1]:
             merged.pop()  # csv rows are padded with empty cells
-        keys = [_squash(c) for c in merged]
+        keys = [squash(c) for c in merged]
 
         def fail(message: str, number: int = number) -> ImportFormatError:
             return ImportFormatError(name, f"{where(number)}MUE header {message}", number)
@@ -201,12 +186,8 @@ def _find_header(rows: Iterator[Row], name: str, where: Where) -> tuple[str, boo
     )
 
 
-def _is_blank(cells: Sequence[Any]) -> bool:
-    return all(cell_text(c) == "" for c in cells)
-
-
 class _RowReader:
-    def __init__(self, name: str, columns: int, where: Where) -> None:
+    def __init__(self, name: str, columns: int, where: xlsx.Where) -> None:
         self.name = name
         self.columns = columns
         self.where = where
@@ -220,7 +201,7 @@ class _RowReader:
 
     def row(self, number: int, cells: Sequence[Any]) -> MueEdit:
         cells = list(cells)
-        extra = [cell_text(c) for c in cells[self.columns :]]
+        extra = [xlsx.cell_text(c) for c in cells[self.columns :]]
         if any(extra):
             raise self.fail(
                 number, f"{len(cells)} cells where the header has {self.columns}: {extra!r}"
@@ -230,13 +211,13 @@ class _RowReader:
                 number, f"{len(cells)} cells, expected code, MUE value, MAI and rationale"
             )
         cells.extend([None] * (self.columns - len(cells)))
-        code = cell_code(cells[0])
+        code = xlsx.cell_code(cells[0])
         if not _CODE_RE.fullmatch(code):
             raise self.fail(number, f"HCPCS/CPT code {code!r} is not a five-character code")
-        units = cell_text(cells[1])
+        units = xlsx.cell_text(cells[1])
         if not _UNITS_RE.fullmatch(units):
             raise self.fail(number, f"MUE value {units!r} is not a whole number of units")
-        mai_raw = cell_text(cells[2])
+        mai_raw = xlsx.cell_text(cells[2])
         m = _MAI_RE.fullmatch(mai_raw)
         mai = int(m[1]) if m else None
         if m is None or mai not in _MAI_WORDS:
@@ -250,7 +231,7 @@ class _RowReader:
                 f"MUE adjudication indicator {mai_raw!r}: MAI {mai} is a "
                 f"'{_MAI_WORDS[mai]}' edit, the text says otherwise",
             )
-        rationale = cell_text(cells[3]) if self.columns > 3 else ""
+        rationale = xlsx.cell_text(cells[3]) if self.columns > 3 else ""
         return MueEdit(
             code=code,
             value=int(units),
@@ -261,7 +242,7 @@ class _RowReader:
         )
 
 
-def _parse_table(rows: Iterator[Row], name: str, where: Where) -> tuple[str, list[MueEdit]]:
+def _parse_table(rows: Iterator[Row], name: str, where: xlsx.Where) -> tuple[str, list[MueEdit]]:
     kind, has_rationale, following = _find_header(rows, name, where)
     named = _name_kind(name)
     if named is not None and named != kind:
@@ -272,16 +253,12 @@ def _parse_table(rows: Iterator[Row], name: str, where: Where) -> tuple[str, lis
         )
     reader = _RowReader(name, 4 if has_rationale else 3, where)
     edits: list[MueEdit] = []
-    if following is not None and not _is_blank(following[1]):
+    if following is not None and not xlsx.is_blank_row(following[1]):
         edits.append(reader.row(*following))
     for number, cells in rows:
-        if not _is_blank(cells):
+        if not xlsx.is_blank_row(cells):
             edits.append(reader.row(number, cells))
     return kind, edits
-
-
-def _text_where(number: int) -> str:
-    return ""
 
 
 def parse_ncci_mue(stream: IO[bytes], name: str) -> ParsedFile:
@@ -295,7 +272,7 @@ def parse_ncci_mue(stream: IO[bytes], name: str) -> ParsedFile:
         ImportFormatError: the name, the header or any data row is not CMS's layout.
     """
     effective_date_of(name)  # refuse an undated file before reading it
-    kind, records = _parse_table(delimited_rows(stream, name, ","), name, _text_where)
+    kind, records = _parse_table(delimited_rows(stream, name, ","), name, xlsx.text_where)
     if not records:
         raise ImportFormatError(name, "MUE header but no rows")
     return ParsedFile(header=_file_header(name, kind), records=records)
@@ -309,35 +286,25 @@ def parse_ncci_mue_xlsx(stream: IO[bytes], name: str) -> ParsedFile:
             layout, or a second sheet holds anything (it would otherwise go unread).
     """
     effective_date_of(name)
-    wb = open_workbook(stream, name)
+    wb = xlsx.open_workbook(stream, name)
     found: tuple[str, list[MueEdit]] | None = None
     try:
         for ws in wb.worksheets:
             title = ws.title
-
-            def where(number: int, title: str = title) -> str:
-                return f"sheet {title!r} row {number}: "
-
-            rows = sheet_rows(ws)
-            first = next((r for r in rows if not _is_blank(r[1])), None)
-            if first is None:
+            rows = xlsx.from_first_filled(xlsx.sheet_rows(ws))
+            if rows is None:
                 continue  # an empty sheet holds nothing to lose
             if found is not None:
                 raise ImportFormatError(
                     name, f"sheet {title!r} holds data besides the MUE table's sheet"
                 )
-            found = _parse_table(_chain(first, rows), name, where)
+            found = _parse_table(rows, name, xlsx.sheet_where(title))
     finally:
         wb.close()
     if found is None or not found[1]:
         raise ImportFormatError(name, "workbook holds no MUE rows")
     kind, records = found
     return ParsedFile(header=_file_header(name, kind), records=records)
-
-
-def _chain(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
-    yield first
-    yield from rest
 
 
 def sniff(name: str, head: bytes) -> bool:
@@ -347,13 +314,10 @@ def sniff(name: str, head: bytes) -> bool:
     "HCPCS/ CPT Code" cell matches. Xlsx: the zip signature of an Office Open XML package
     plus an MUE file name with its effective date, since sheet content is compressed.
     """
-    base = re.split(r"[!/\\]", name)[-1]
-    if head.startswith(_XLSX_MAGIC):
+    base = basename(name)
+    if head.startswith(xlsx.XLSX_MAGIC):
         return (
-            base.lower().endswith(".xlsx")
-            and "mue" in base.lower()
-            and _EFF_RE.search(base) is not None
-            and (b"xl/" in head or b"[Content_Types].xml" in head)
+            xlsx.is_xlsx(name, head) and "mue" in base.lower() and _EFF_RE.search(base) is not None
         )
-    text = _squash(head.decode("latin-1"))
+    text = squash(head.decode("latin-1"))
     return _HEADER_FIRST in text and "servicesmuevalues" in text and _HEADER_MAI in text

@@ -41,20 +41,29 @@ an xlsx). Only wholly blank lines are passed over.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import IO, Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from chartcode.errors import ImportFormatError
+from chartcode.sources.delimited import basename, delimited_rows, quarter_end, squash
 from chartcode.sources.records import FileHeader, ParsedFile
+from chartcode.sources.xlsx import (
+    XLSX_MAGIC,
+    SheetRow,
+    Where,
+    cell_code,
+    cell_text,
+    from_first_filled,
+    is_blank_row,
+    is_xlsx,
+    open_workbook,
+    sheet_rows,
+    sheet_where,
+    text_where,
+)
 
 SYSTEM = "ncci"
 
@@ -83,14 +92,6 @@ _HEADER_SEARCH_ROWS = 100
 _CODE_RE = re.compile(r"[0-9A-Z]{5}")
 _DATE_RE = re.compile(r"\d{8}")
 _MODIFIER_INDICATORS = frozenset({"0", "1", "9"})
-
-_XLSX_MAGIC = b"PK\x03\x04"
-
-
-def _squash(text: str) -> str:
-    """Lower-case letters and digits only: header cells compare equal however CMS wraps them."""
-    return re.sub(r"[^0-9a-z]", "", text.lower())
-
 
 # The merged header, squashed, column by column: (the texts it may read, the column's name).
 # Whole-cell comparison, so a data row that lost its codes cannot pass for a continuation of
@@ -163,23 +164,6 @@ class PtpFileName:
         return quarter_end(self.effective_from)
 
 
-def quarter_end(start: date) -> date:
-    """Last day of the calendar quarter that ``start`` falls in.
-
-    >>> quarter_end(date(2026, 4, 1))
-    datetime.date(2026, 6, 30)
-    """
-    first_month = 3 * ((start.month - 1) // 3) + 1
-    if first_month == 10:
-        return date(start.year, 12, 31)
-    return date(start.year, first_month + 3, 1) - timedelta(days=1)
-
-
-def _basename(name: str) -> str:
-    """The last component of a display name ("a.zip!dir/f.txt" -> "f.txt")."""
-    return re.split(r"[!/\\]", name)[-1]
-
-
 def read_file_name(name: str) -> PtpFileName:
     """Setting, version and part from a CMS PTP file name, or ImportFormatError.
 
@@ -187,7 +171,7 @@ def read_file_name(name: str) -> PtpFileName:
         ImportFormatError: the name is not a CMS PTP name; the setting and the quarter
             are printed nowhere else, so they are not guessed.
     """
-    m = _NAME_RE.search(_basename(name))
+    m = _NAME_RE.search(basename(name))
     if m is None:
         raise ImportFormatError(
             name,
@@ -226,98 +210,9 @@ def _file_header(name: str) -> FileHeader:
     )
 
 
-# --- reading rows ---------------------------------------------------------------------------
+# --- the header ---------------------------------------------------------------------------
 
-Row = tuple[int, Sequence[Any]]  # (line or sheet row, cells)
-Where = Callable[[int], str]  # how a message names a position ("" for text lines)
-
-
-def decoded_lines(stream: IO[bytes]) -> Iterator[str]:
-    """The stream's physical lines as text, line endings kept (for ``csv``).
-
-    CMS text files are cp1252 (the preamble's CPT(R) mark is a raw 0xAE byte); the data is
-    ASCII. Each line is tried as UTF-8 first (a re-saved file, with or without BOM), then
-    cp1252, then latin-1, which decodes any byte, so no line is lost to its encoding.
-    """
-    first = True
-    for raw in stream:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                text = raw.decode("latin-1")
-        if first:
-            text = text.removeprefix("\ufeff")
-            first = False
-        yield text
-
-
-def delimited_rows(stream: IO[bytes], name: str, delimiter: str) -> Iterator[Row]:
-    """Records of a delimited text file with the physical line each one starts on.
-
-    ``csv`` with Excel's quoting, because CMS exports these files from Excel: a cell with a
-    line break (the AMA notice, a wrapped header cell) comes quoted over several lines.
-    """
-    reader = csv.reader(decoded_lines(stream), delimiter=delimiter, strict=True)
-    start = 1
-    try:
-        for cells in reader:
-            yield start, cells
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportFormatError(name, f"malformed delimited text ({exc})", start) from exc
-
-
-def open_workbook(stream: IO[bytes], name: str) -> Any:
-    """An openpyxl workbook in read-only mode, or ImportFormatError for a damaged file."""
-    data: IO[bytes] = stream if stream.seekable() else io.BytesIO(stream.read())
-    try:
-        return openpyxl.load_workbook(data, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ImportFormatError(name, f"not a readable xlsx workbook ({exc})") from exc
-
-
-def sheet_rows(ws: Any) -> Iterator[Row]:
-    """Rows of a read-only worksheet numbered from 1, blank rows included (empty).
-
-    ``reset_dimensions`` because read-only mode otherwise trusts the sheet's stored
-    dimension, which some writers get wrong, and would stop reading early.
-    """
-    ws.reset_dimensions()
-    yield from enumerate(ws.iter_rows(values_only=True), start=1)
-
-
-def cell_text(value: object) -> str:
-    """A cell as text: strings stripped, whole numbers without ``.0``, dates as YYYYMMDD."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.strftime("%Y%m%d")
-    return str(value).strip()
-
-
-def cell_code(value: object) -> str:
-    """A HCPCS/CPT code cell as text.
-
-    An xlsx cell not formatted as text holds a numeric CPT code as a number, which loses its
-    leading zeros (00100 becomes 100); CPT numeric codes are five digits, so a whole number
-    below 100000 is zero-padded back. Text cells are taken as printed.
-    """
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float) and float(value).is_integer() and 0 <= value < 100000:
-        return f"{int(value):05d}"
-    return cell_text(value)
-
-
-def _is_blank(cells: Sequence[Any]) -> bool:
-    return all(cell_text(c) == "" for c in cells)
+Row = SheetRow  # (line or sheet row, cells): text files give str cells, xlsx any value
 
 
 def merge_header(
@@ -332,7 +227,7 @@ def merge_header(
     merged = [cell_text(c) for c in first]
     for row in rows:
         _, cells = row
-        if _is_blank(cells) or any(cell_text(c) for c in cells[:key_columns]):
+        if is_blank_row(cells) or any(cell_text(c) for c in cells[:key_columns]):
             return merged, row
         for i, c in enumerate(cells):
             text = cell_text(c)
@@ -352,7 +247,7 @@ def _find_header(rows: Iterator[Row], name: str, where: Where) -> tuple[int, Row
     for count, (number, cells) in enumerate(rows):
         if count >= _HEADER_SEARCH_ROWS:
             break
-        keys = [_squash(cell_text(c)) for c in cells[:2]]
+        keys = [squash(cell_text(c)) for c in cells[:2]]
         if keys != ["column1", "column2"]:
             continue
         merged, following = merge_header(rows, cells, 2)
@@ -382,7 +277,7 @@ def _check_header(merged: list[str], name: str, number: int, where: Where) -> in
             number,
         )
     for i, (text, (accepted, label)) in enumerate(zip(merged, _HEADER, strict=False)):
-        if _squash(text) not in accepted:
+        if squash(text) not in accepted:
             raise ImportFormatError(
                 name,
                 f"{where(number)}PTP header column {i + 1} reads {text!r}, expected {label!r}",
@@ -488,10 +383,6 @@ def _parse_table(rows: Iterator[Row], name: str, where: Where) -> list[PtpEdit]:
     return edits
 
 
-def _text_where(number: int) -> str:
-    return ""
-
-
 def parse_ncci_ptp(stream: IO[bytes], name: str) -> ParsedFile:
     """Parse a CMS PTP edit text file (tab-delimited ``ccipra-…``/``ccioph-…`` ``.txt``).
 
@@ -503,7 +394,7 @@ def parse_ncci_ptp(stream: IO[bytes], name: str) -> ParsedFile:
         ImportFormatError: the name, the header or any data row is not CMS's layout.
     """
     header = _file_header(name)
-    records = _parse_table(delimited_rows(stream, name, "\t"), name, _text_where)
+    records = _parse_table(delimited_rows(stream, name, "\t"), name, text_where)
     if not records:
         raise ImportFormatError(name, "PTP header but no edit rows")
     return ParsedFile(header=header, records=records)
@@ -524,26 +415,15 @@ def parse_ncci_ptp_xlsx(stream: IO[bytes], name: str) -> ParsedFile:
     records: list[PtpEdit] = []
     try:
         for ws in wb.worksheets:
-            rows = sheet_rows(ws)
-            title = ws.title
-
-            def where(number: int, title: str = title) -> str:
-                return f"sheet {title!r} row {number}: "
-
-            first = next((r for r in rows if not _is_blank(r[1])), None)
-            if first is None:
+            rows = from_first_filled(sheet_rows(ws))
+            if rows is None:
                 continue  # an empty sheet holds nothing to lose
-            records.extend(_parse_table(_chain(first, rows), name, where))
+            records.extend(_parse_table(rows, name, sheet_where(ws.title)))
     finally:
         wb.close()
     if not records:
         raise ImportFormatError(name, "workbook holds no PTP edit rows")
     return ParsedFile(header=header, records=records)
-
-
-def _chain(first: Row, rest: Iterator[Row]) -> Iterator[Row]:
-    yield first
-    yield from rest
 
 
 # --- detection ------------------------------------------------------------------------------
@@ -558,10 +438,6 @@ def sniff(name: str, head: bytes) -> bool:
     signature of an Office Open XML package plus a CMS PTP file name, since a sheet's
     content is compressed and cannot be read from the head.
     """
-    if head.startswith(_XLSX_MAGIC):
-        return (
-            _basename(name).lower().endswith(".xlsx")
-            and _NAME_RE.search(_basename(name)) is not None
-            and (b"xl/" in head or b"[Content_Types].xml" in head)
-        )
+    if head.startswith(XLSX_MAGIC):
+        return is_xlsx(name, head) and _NAME_RE.search(basename(name)) is not None
     return _TEXT_HEADER_RE.search(head) is not None and b"1996" in head

@@ -34,7 +34,7 @@ naming the file and the line; a last row cut short reports the file as truncated
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import IO, Any
@@ -44,6 +44,7 @@ from chartcode.sources.pfs_rvu import (
     Release,
     agree,
     csv_rows,
+    decimals_as_text,
     decode_cp1252,
     explicit_claims,
     layout_releases,
@@ -96,11 +97,7 @@ class OppsCapRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready values: Decimals as their exact strings (``"150.69"``)."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = str(value) if isinstance(value, Decimal) else value
-        return out
+        return decimals_as_text(self)
 
 
 def release_of(

@@ -40,16 +40,16 @@ from decimal import Decimal
 from typing import IO
 
 from chartcode.errors import ImportFormatError
-from chartcode.sources.pfs_gpci import (
+from chartcode.sources.delimited import (
+    annual_header,
     basename,
     csv_rows,
     decimal_cell,
     is_blank,
     split_marks,
     squash,
-    year_bounds,
 )
-from chartcode.sources.records import FileHeader, ParsedFile
+from chartcode.sources.records import ParsedFile
 
 SYSTEM = "pfs"
 KIND = "anesthesia"
@@ -184,16 +184,10 @@ def parse_pfs_anesthesia(stream: IO[bytes], name: str) -> ParsedFile:
     if not records:
         raise ImportFormatError(name, "anesthesia header but no locality rows")
 
-    start, end = year_bounds(year)
-    header = FileHeader(
-        system=SYSTEM,
-        kind=KIND,
-        version=str(year),
-        title=f"Medicare PFS anesthesia conversion factors by locality, {year}, "
-        f"national CF {national}",
-        effective_from=start,
-        effective_to=end,
+    title = (
+        f"Medicare PFS anesthesia conversion factors by locality, {year}, national CF {national}"
     )
+    header = annual_header(SYSTEM, KIND, year, title)
     return ParsedFile(header=header, records=records)
 
 

@@ -32,9 +32,6 @@ mark is split off the name into ``GpciRecord.marks`` and the footnote's text is 
 state, two-digit locality, a name and non-negative decimals; a mark without its footnote; a
 locality twice; a data row after the footnotes) is an ``ImportFormatError`` naming the file
 and the line.
-
-This module also holds the small csv helpers the other PFS locality parsers share
-(``csv_rows``, ``split_marks``, ``year_bounds``).
 """
 
 from __future__ import annotations
@@ -42,25 +39,33 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
 
 from chartcode.errors import ImportFormatError
-from chartcode.sources.records import FileHeader, ParsedFile
+from chartcode.sources.delimited import (
+    Row,
+    annual_header,
+    attach_footnotes,
+    basename,
+    csv_rows,
+    decimal_cell,
+    find_titled_header,
+    footnote_of,
+    is_blank,
+    is_text_line,
+    split_marks,
+    squash,
+)
+from chartcode.sources.records import ParsedFile
 
 SYSTEM = "pfs"
 KIND = "gpci"
 
-Row = tuple[int, list[str]]  # (physical line the record starts on, cells)
-
 _MAC_RE = re.compile(r"\d{5}")
 _LOCALITY_RE = re.compile(r"\d{2}")
 _STATE_RE = re.compile(r"[A-Z]{2}")
-_DECIMAL_RE = re.compile(r"\d+(?:\.\d*)?|\.\d+")
-_MARKS_RE = re.compile(r"^(.*?)\s*(\*+)$", re.DOTALL)
-_FOOTNOTE_MARK_RE = re.compile(r"^(\*+)\s*(\S.*)$", re.DOTALL)
 # A GPCI header cell: "2026 PE GPCI", "2026 PW GPCI (with 1.0 Floor)". Older addenda say
 # "Work GPCI" for the physician work ("PW") index.
 _GPCI_CELL_RE = re.compile(
@@ -97,96 +102,6 @@ class GpciRecord:
     line: int
     marks: str = ""
     footnote: str | None = None
-
-
-# --- helpers shared by the PFS locality parsers ---------------------------------------------
-
-
-def squash(text: str) -> str:
-    """Letters and digits only, lower case.
-
-    Header cells are compared this way so CMS's trailing spaces and punctuation do not matter.
-    """
-    return re.sub(r"[^0-9a-z]", "", text.lower())
-
-
-def basename(name: str) -> str:
-    """The last component of a display name (``"rvu.zip!GPCI2026.csv"`` -> ``"GPCI2026.csv"``)."""
-    return re.split(r"[!/\\]", name)[-1]
-
-
-def _decoded_lines(stream: IO[bytes]) -> Iterator[str]:
-    # The PFS csv files are ASCII; UTF-8 (with or without BOM) is tried first in case a file
-    # was re-saved, then cp1252 (Excel's), then latin-1, which decodes any byte.
-    first = True
-    for raw in stream:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                text = raw.decode("latin-1")
-        if first:
-            text = text.removeprefix("\ufeff")
-            first = False
-        yield text
-
-
-def csv_rows(stream: IO[bytes], name: str) -> Iterator[Row]:
-    """Csv records with the physical line each starts on.
-
-    Excel quoting, because CMS exports these files from Excel (a footnote with a comma is
-    quoted). A quoting error is an ImportFormatError at the record's first line.
-    """
-    reader = csv.reader(_decoded_lines(stream), strict=True)
-    start = 1
-    try:
-        for cells in reader:
-            yield start, cells
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportFormatError(name, f"malformed csv ({exc})", start) from exc
-
-
-def is_blank(cells: Sequence[str]) -> bool:
-    """A separator row: no cell holds anything but spaces (25LOCCO has `` , , , , ``)."""
-    return all(not c.strip() for c in cells)
-
-
-def is_text_line(cells: Sequence[str]) -> bool:
-    """A title or footnote row: only the first cell filled, and not with a number.
-
-    A row starting with a digit is taken as a (possibly damaged) data row, so a truncated
-    data row is reported rather than skipped as a footnote.
-    """
-    first = cells[0].strip() if cells else ""
-    return bool(first) and not first[0].isdigit() and is_blank(cells[1:])
-
-
-def split_marks(text: str) -> tuple[str, str]:
-    """A name and its trailing footnote mark: ``"ALASKA*"`` -> ``("ALASKA", "*")``."""
-    m = _MARKS_RE.match(text.strip())
-    if m is None:
-        return text.strip(), ""
-    return m[1], m[2]
-
-
-def footnote_of(cells: Sequence[str]) -> tuple[str, str] | None:
-    """(mark, text) of a footnote row that defines a mark (``*Work GPCI reflects...``)."""
-    m = _FOOTNOTE_MARK_RE.match(cells[0].strip()) if cells else None
-    return (m[1], " ".join(m[2].split())) if m else None
-
-
-def year_bounds(year: int) -> tuple[date, date]:
-    """1 January and 31 December: the PFS locality files are annual (calendar year)."""
-    return date(year, 1, 1), date(year, 12, 31)
-
-
-def decimal_cell(text: str) -> Decimal | None:
-    """A non-negative decimal as printed, or None when the cell is not one."""
-    text = text.strip()
-    return Decimal(text) if _DECIMAL_RE.fullmatch(text) else None
 
 
 # --- GPCI file ------------------------------------------------------------------------------
@@ -254,25 +169,16 @@ def _read_columns(cells: Sequence[str], name: str, line: int) -> _Columns:
 
 def _find_header(rows: Iterator[Row], name: str) -> tuple[_Columns, str | None]:
     """Skip the title; return the columns and the printed title."""
-    title: str | None = None
-    for count, (line, cells) in enumerate(rows):
-        if count >= _HEADER_SEARCH_ROWS:
-            break
-        if _is_header(cells):
-            return _read_columns(cells, name, line), title
-        if is_blank(cells):
-            continue
-        if is_text_line(cells):
-            title = title or " ".join(cells[0].split())
-            continue
-        raise ImportFormatError(
-            name, f"expected the title or the GPCI header, found {cells!r}", line
-        )
-    raise ImportFormatError(
+    line, cells, title = find_titled_header(
+        rows,
         name,
+        _is_header,
+        "GPCI header",
         "no GPCI header row ('Medicare Administrative Contractor (MAC),State,Locality "
         f"Number,...') in the first {_HEADER_SEARCH_ROWS} rows; not a CMS GPCI file",
+        _HEADER_SEARCH_ROWS,
     )
+    return _read_columns(cells, name, line), title
 
 
 def _record(cells: list[str], cols: _Columns, name: str, line: int) -> GpciRecord:
@@ -364,28 +270,12 @@ def parse_pfs_gpci(stream: IO[bytes], name: str) -> ParsedFile:
     if not records:
         raise ImportFormatError(name, "GPCI header but no locality rows")
 
-    resolved: list[GpciRecord] = []
-    for rec in records:
-        if rec.marks:
-            if rec.marks not in footnotes:
-                raise ImportFormatError(
-                    name,
-                    f"locality name {rec.locality_name + rec.marks!r} points to footnote "
-                    f"{rec.marks!r}, which the file does not have",
-                    rec.line,
-                )
-            rec = replace(rec, footnote=footnotes[rec.marks])
-        resolved.append(rec)
-
-    start, end = year_bounds(year)
-    header = FileHeader(
-        system=SYSTEM,
-        kind=KIND,
-        version=str(year),
-        title=f"Medicare PFS geographic practice cost indices (GPCIs) by locality, CY {year}",
-        effective_from=start,
-        effective_to=end,
+    resolved = attach_footnotes(
+        records, footnotes, name, lambda rec: f"locality name {rec.locality_name + rec.marks!r}"
     )
+
+    title = f"Medicare PFS geographic practice cost indices (GPCIs) by locality, CY {year}"
+    header = annual_header(SYSTEM, KIND, year, title)
     return ParsedFile(header=header, records=resolved)
 
 

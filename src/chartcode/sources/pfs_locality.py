@@ -50,22 +50,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import IO
 
 from chartcode.errors import ImportFormatError
-from chartcode.sources.pfs_gpci import (
-    Row,
-    basename,
-    csv_rows,
-    footnote_of,
-    is_blank,
-    is_text_line,
-    split_marks,
-    squash,
-    year_bounds,
-)
-from chartcode.sources.records import FileHeader, ParsedFile
+from chartcode.sources import delimited
+from chartcode.sources.records import ParsedFile
 
 SYSTEM = "pfs"
 KIND = "locality"
@@ -104,13 +94,13 @@ class LocalityCounty:
 def _is_header(cells: Sequence[str]) -> bool:
     if not cells:
         return False
-    first = squash(cells[0])
+    first = delimited.squash(cells[0])
     # CMS's header says "Adminstrative"; accept the correct spelling too.
     return first in ("medicareadminstrativecontractor", "medicareadministrativecontractor")
 
 
 def _check_header(cells: Sequence[str], name: str, line: int) -> None:
-    keys = [squash(c) for c in cells]
+    keys = [delimited.squash(c) for c in cells]
     while keys and not keys[-1]:
         keys.pop()
     if keys[1:] != _HEADER_TAIL:
@@ -122,33 +112,24 @@ def _check_header(cells: Sequence[str], name: str, line: int) -> None:
         )
 
 
-def _find_header(rows: Iterator[Row], name: str) -> str | None:
+def _find_header(rows: Iterator[delimited.Row], name: str) -> str | None:
     """Skip the title and blank rows; check the header; return the printed title."""
-    title: str | None = None
-    for count, (line, cells) in enumerate(rows):
-        if count >= _HEADER_SEARCH_ROWS:
-            break
-        if _is_header(cells):
-            _check_header(cells, name, line)
-            return title
-        if is_blank(cells):
-            continue
-        if is_text_line(cells):
-            title = title or " ".join(cells[0].split())
-            continue
-        raise ImportFormatError(
-            name, f"expected the title or the locality header, found {cells!r}", line
-        )
-    raise ImportFormatError(
+    line, cells, title = delimited.find_titled_header(
+        rows,
         name,
+        _is_header,
+        "locality header",
         "no locality header row ('Medicare Adminstrative Contractor,Locality Number,State,"
         f"Fee Schedule Area,Counties') in the first {_HEADER_SEARCH_ROWS} rows; not a CMS "
         "LOCCO file",
+        _HEADER_SEARCH_ROWS,
     )
+    _check_header(cells, name, line)
+    return title
 
 
 def _year(name: str, title: str | None) -> int:
-    named = _NAME_RE.search(basename(name))
+    named = _NAME_RE.search(delimited.basename(name))
     titled = _TITLE_YEAR_RE.search(title or "")
     year_of_name = 2000 + int(named[1]) if named else None
     year_of_title = int(titled[1]) if titled else None
@@ -176,7 +157,7 @@ def parse_pfs_locality(stream: IO[bytes], name: str) -> ParsedFile:
     Raises:
         ImportFormatError: the header, a row or a footnote is not CMS's layout.
     """
-    rows = csv_rows(stream, name)
+    rows = delimited.csv_rows(stream, name)
     title = _find_header(rows, name)
     year = _year(name, title)
 
@@ -185,12 +166,12 @@ def parse_pfs_locality(stream: IO[bytes], name: str) -> ParsedFile:
     in_footnotes = False
     state: str | None = None  # the state of the group being read, None after a separator
     for line, cells in rows:
-        if is_blank(cells):
+        if delimited.is_blank(cells):
             state = None  # a separator ends the state's group
             continue
-        if is_text_line(cells):
+        if delimited.is_text_line(cells):
             in_footnotes = True
-            note = footnote_of(cells)
+            note = delimited.footnote_of(cells)
             if note is not None:
                 footnotes.setdefault(note[0], note[1])
             continue
@@ -215,7 +196,7 @@ def parse_pfs_locality(stream: IO[bytes], name: str) -> ParsedFile:
         elif state is None:
             # Only rows that continue a group leave the state empty (see the module notes).
             raise fail("no state, and no row above in the same group to continue it from")
-        fee_schedule_area, marks = split_marks(area)
+        fee_schedule_area, marks = delimited.split_marks(area)
         if not fee_schedule_area:
             raise fail("fee schedule area is empty")
         if not counties:
@@ -235,28 +216,15 @@ def parse_pfs_locality(stream: IO[bytes], name: str) -> ParsedFile:
     if not records:
         raise ImportFormatError(name, "locality header but no locality rows")
 
-    resolved: list[LocalityCounty] = []
-    for rec in records:
-        if rec.marks:
-            if rec.marks not in footnotes:
-                raise ImportFormatError(
-                    name,
-                    f"fee schedule area {rec.fee_schedule_area + rec.marks!r} points to "
-                    f"footnote {rec.marks!r}, which the file does not have",
-                    rec.line,
-                )
-            rec = replace(rec, footnote=footnotes[rec.marks])
-        resolved.append(rec)
-
-    start, end = year_bounds(year)
-    header = FileHeader(
-        system=SYSTEM,
-        kind=KIND,
-        version=str(year),
-        title=f"Medicare PFS payment localities and their counties, {year}",
-        effective_from=start,
-        effective_to=end,
+    resolved = delimited.attach_footnotes(
+        records,
+        footnotes,
+        name,
+        lambda rec: f"fee schedule area {rec.fee_schedule_area + rec.marks!r}",
     )
+
+    title = f"Medicare PFS payment localities and their counties, {year}"
+    header = delimited.annual_header(SYSTEM, KIND, year, title)
     return ParsedFile(header=header, records=resolved)
 
 
@@ -269,7 +237,7 @@ def sniff(name: str, head: bytes) -> bool:
     for line in head.decode("latin-1").splitlines()[:_HEADER_SEARCH_ROWS]:
         cells = line.split(",")
         if _is_header(cells):
-            keys = [squash(c) for c in cells]
+            keys = [delimited.squash(c) for c in cells]
             while keys and not keys[-1]:
                 keys.pop()
             return keys[1:] == _HEADER_TAIL

@@ -223,6 +223,19 @@ def agree(name: str, what: str, claims: Sequence[tuple[str, Release]], example: 
 # --- records --------------------------------------------------------------------------------
 
 
+def decimals_as_text(record: Any) -> dict[str, Any]:
+    """A dataclass record's fields as JSON-ready values, Decimals as their exact strings.
+
+    ``str`` rather than ``float`` so a price or RVU keeps the digits CMS printed (``"1.50"``).
+    Shared with the OPPS cap records, which are read from the same RVU zips.
+    """
+    out: dict[str, Any] = {}
+    for f in fields(record):
+        value = getattr(record, f.name)
+        out[f.name] = str(value) if isinstance(value, Decimal) else value
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class RvuNotice:
     """The file's preamble (title, AMA CPT and ADA CDT copyright notices), as published.
@@ -288,11 +301,7 @@ class RvuRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready values: Decimals as their exact strings (``"27.42"``)."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = str(value) if isinstance(value, Decimal) else value
-        return out
+        return decimals_as_text(self)
 
 
 # The order the row builders hand values over in: RvuRecord's fields without ``line``.

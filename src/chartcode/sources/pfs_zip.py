@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import IO
 
 from chartcode.errors import ImportFormatError
-from chartcode.sources.pfs_gpci import basename
+from chartcode.sources.delimited import basename, quarter_end
 from chartcode.sources.records import FileHeader, ParsedFile
 
 SYSTEM = "pfs"
@@ -122,13 +122,6 @@ class ZipLocality:
     part_b_payment_indicator: str
     year_quarter: str
     line: int
-
-
-def _quarter_end(day: date) -> date:
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    if first_month == 10:
-        return date(day.year, 12, 31)
-    return date(day.year, first_month + 3, 1) - timedelta(days=1)
 
 
 def _name_month(name: str) -> date | None:
@@ -256,7 +249,7 @@ def parse_pfs_zip(stream: IO[bytes], name: str) -> ParsedFile:
         version=f"{start:%Y-%m}",
         title=f"Medicare ZIP code to carrier and locality file, {start:%B %Y}",
         effective_from=start,
-        effective_to=_quarter_end(start),
+        effective_to=quarter_end(start),
     )
     return ParsedFile(header=header, records=records)
 
