@@ -70,6 +70,10 @@ class Chartcode:
             self._lookup = Lookup(self._store)
         return self._store
 
+    def _date(self, on: str | date | None) -> date:
+        """A call's own date of service, else the desk's."""
+        return parse_date(on) if on else self.on
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -88,14 +92,12 @@ class Chartcode:
         """A code's page as of ``on`` (the desk's date by default)."""
         _ = self.store
         assert self._lookup is not None
-        return self._lookup.lookup(code, parse_date(on) if on else self.on, system)
+        return self._lookup.lookup(code, self._date(on), system)
 
     def search(
         self, query: str, on: str | date | None = None, system: str | None = None, limit: int = 20
     ) -> list[SearchHit]:
-        return search(
-            self.store, query, parse_date(on) if on else self.on, system=system, limit=limit
-        )
+        return search(self.store, query, self._date(on), system=system, limit=limit)
 
     def status(self) -> list[data_service.ReleaseStatus]:
         return data_service.status(self.store_path)
@@ -140,7 +142,7 @@ class Chartcode:
         return fees.price(
             self.store,
             code,
-            parse_date(on) if on else self.on,
+            self._date(on),
             modifiers=modifiers,
             locality=locality,
             zip5=zip5,
@@ -163,7 +165,7 @@ class Chartcode:
         return fees.price_procedures(
             self.store,
             lines,
-            parse_date(on) if on else self.on,
+            self._date(on),
             locality=locality,
             zip5=zip5,
             setting=setting,
@@ -185,7 +187,7 @@ class Chartcode:
         return fees.anesthesia(
             self.store,
             code,
-            parse_date(on) if on else self.on,
+            self._date(on),
             minutes=minutes,
             base_units=base_units,
             locality=locality,

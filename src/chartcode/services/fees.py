@@ -453,6 +453,24 @@ def _zip_row(ctx: _Context, zip5: str) -> tuple[ReleaseRow, dict[str, Any]]:
     return rel, row
 
 
+def _mac_and_locality(
+    ctx: _Context, locality: str | None, zip5: str | None, of_file: str = ""
+) -> tuple[str, str, str | None]:
+    """(MAC, locality number, ZIP used) from a ZIP code or a 7-digit locality id."""
+    if zip5 is not None:
+        zip_used = zip5.strip()
+        _, zrow = _zip_row(ctx, zip_used)
+        return zrow["carrier"], zrow["locality"], zip_used
+    assert locality is not None
+    text = locality.strip()
+    if not (len(text) == 7 and text.isascii() and text.isdigit()):
+        raise InvalidInput(
+            f"locality {locality!r} is not 7 digits: the 5-digit MAC and the 2-digit "
+            f"locality number{of_file}, e.g. 0111205"
+        )
+    return text[:5], text[5:], None
+
+
 def _resolve_locality(
     ctx: _Context, locality: str | None, zip5: str | None
 ) -> tuple[LocalityInfo, _Gpci]:
@@ -461,20 +479,7 @@ def _resolve_locality(
         raise InvalidInput("give a locality or a ZIP code, not both")
     if locality is None and zip5 is None:
         return _national()
-    zip_used: str | None = None
-    if zip5 is not None:
-        zip_used = zip5.strip()
-        _, zrow = _zip_row(ctx, zip_used)
-        mac, loc = zrow["carrier"], zrow["locality"]
-    else:
-        assert locality is not None
-        text = locality.strip()
-        if not (len(text) == 7 and text.isascii() and text.isdigit()):
-            raise InvalidInput(
-                f"locality {locality!r} is not 7 digits: the 5-digit MAC and the 2-digit "
-                "locality number of the GPCI file, e.g. 0111205"
-            )
-        mac, loc = text[:5], text[5:]
+    mac, loc, zip_used = _mac_and_locality(ctx, locality, zip5, " of the GPCI file")
     rel = ctx.need("gpci", "GPCI file", "GPCI<year>.csv")
     row = ctx.store.medicare.gpci(rel.id, mac, loc)
     if row is None:
@@ -1652,20 +1657,7 @@ def _anesthesia_locality(
         cf = Decimal(first["national_conversion_factor"])
         info = LocalityInfo(None, "National", None, None, None, src)
         return info, Component("anesthesia conversion factor", cf, src)
-    zip_used: str | None = None
-    if zip5 is not None:
-        zip_used = zip5.strip()
-        _, zrow = _zip_row(ctx, zip_used)
-        mac, loc = zrow["carrier"], zrow["locality"]
-    else:
-        assert locality is not None
-        text = locality.strip()
-        if not (len(text) == 7 and text.isascii() and text.isdigit()):
-            raise InvalidInput(
-                f"locality {locality!r} is not 7 digits: the 5-digit MAC and the 2-digit "
-                "locality number, e.g. 0111205"
-            )
-        mac, loc = text[:5], text[5:]
+    mac, loc, zip_used = _mac_and_locality(ctx, locality, zip5)
     row = ctx.store.medicare.anesthesia_cf(rel.id, mac, loc)
     if row is None:
         raise UnknownLocality(
