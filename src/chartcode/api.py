@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # the fee methods' result types; fees is imported when first 
     from collections.abc import Sequence
     from decimal import Decimal
 
+    from chartcode.services.code_page import CodePage
+    from chartcode.services.explain import Explanation
     from chartcode.services.fees import (
         AnesthesiaResult,
         FeeResult,
@@ -93,6 +95,17 @@ class Chartcode:
         _ = self.store
         assert self._lookup is not None
         return self._lookup.lookup(code, self._date(on), system)
+
+    def page(self, code: str, on: str | date | None = None, system: str | None = None) -> CodePage:
+        """A code's full page: the lookup, a plain-language explanation and sourced sections."""
+        from chartcode.services.code_page import CodePages
+
+        day = self._date(on)
+        return CodePages(self.store, self._lookup).page(code, day, system)
+
+    def explain(self, code: str, on: str | date | None = None) -> Explanation:
+        """The plain-language explanation of a code, with the trace of every clause."""
+        return self.page(code, on).explanation
 
     def search(
         self, query: str, on: str | date | None = None, system: str | None = None, limit: int = 20

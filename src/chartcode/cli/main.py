@@ -71,14 +71,16 @@ def lookup(
     json_: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """Look a code up as of a date of service: title, billability, notes, history."""
+    """Open a code's page as of a date of service: what it means, in plain words, how to use
+    and bill it, related codes and history, each fact with its source.
+    """
     from chartcode.cli.render import code_page, print_json
 
-    result = _desk(store, date, json_).lookup(code, system=system)
+    page = _desk(store, date, json_).page(code, system=system)
     if json_:
-        print_json(out, result.to_dict())
+        print_json(out, page.to_dict())
     else:
-        out.print(code_page(result))
+        out.print(code_page(page))
 
 
 @app.command()

@@ -776,3 +776,15 @@ PAYMENT_RATES: dict[str, PaymentRate] = {
         ),
     ]
 }
+
+
+def rule_for(field: str, value: object) -> IndicatorRule | None:
+    """The rule for one value of one indicator field, or None where chartcode has no table."""
+    table = ALL_TABLES.get(field)
+    return table.get(str(value)) if table else None
+
+
+def describe(field: str, value: object) -> str | None:
+    """``label: description`` of an indicator value, as a code page shows it."""
+    rule = rule_for(field, value)
+    return f"{rule.label}: {rule.description}" if rule else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from chartcode.rules import pfs_indicators
 from chartcode.services.releases import in_force
 from chartcode.store.reference import ReferenceStore, ReleaseRow
 
@@ -91,12 +92,22 @@ class BillingFacts:
 
 def _meaning(field_name: str, value: Any) -> str | None:
     """Plain-language meaning of a PFS indicator value, from the rule tables."""
-    try:
-        from chartcode.rules import pfs_indicators
-    except ImportError:  # pragma: no cover - the tables ship with the package
-        return None
-    describe = getattr(pfs_indicators, "describe", None)
-    return describe(field_name, value) if describe else None
+    return pfs_indicators.describe(field_name, value)
+
+
+def _indicator(field_name: str, value: Any) -> dict[str, Any]:
+    """An indicator value with its meaning, the modifiers it permits and its citation."""
+    rule = pfs_indicators.rule_for(field_name, value)
+    view: dict[str, Any] = {"value": value, "meaning": _meaning(field_name, value)}
+    if rule is not None:
+        view |= {
+            "rule_id": rule.rule_id,
+            "permits": sorted(rule.permits),
+            "citation": rule.citation,
+        }
+        if rule.note:
+            view["note"] = rule.note
+    return view
 
 
 def _source(rel: ReleaseRow, line: int) -> str:
@@ -195,7 +206,7 @@ def billing_facts(store: ReferenceStore, code: str, on: date) -> BillingFacts | 
         for name in INDICATOR_FIELDS:
             value = rvu.get(name)
             if value not in (None, ""):
-                indicators[name] = {"value": value, "meaning": _meaning(name, value)}
+                indicators[name] = _indicator(name, value)
     return BillingFacts(
         system=system,
         code=code,

@@ -191,6 +191,10 @@ class Lookup:
             return replace(first, also_matches=also)
         return first
 
+    def releases_for(self, system: str) -> list[ReleaseRow]:
+        """The releases a system's codes are described from, oldest first."""
+        return self._releases(system)
+
     # -- helpers ----------------------------------------------------------------------------
     def _releases(self, system: str) -> list[ReleaseRow]:
         if system in (System.CPT, System.HCPCS):

@@ -45,6 +45,20 @@ class MedicareQueries:
             )
         ]
 
+    def rvu_neighbours(self, release_id: int, code: str, each_side: int) -> list[tuple[str, str]]:
+        """(code, short descriptor) of the codes just before and after ``code`` in the file."""
+        sql = (
+            "SELECT hcpcs, description FROM pfs_rvu WHERE release_id=? AND modifier=''"
+            " AND hcpcs {op} ? AND length(hcpcs)=length(?) ORDER BY hcpcs {order} LIMIT ?"
+        )
+        before = self.conn.execute(
+            sql.format(op="<", order="DESC"), (release_id, code, code, each_side)
+        ).fetchall()
+        after = self.conn.execute(
+            sql.format(op=">", order="ASC"), (release_id, code, code, each_side)
+        ).fetchall()
+        return [(c, d) for c, d in reversed(before)] + [(c, d) for c, d in after]
+
     def gpci(self, release_id: int, mac: str, locality: str) -> dict[str, Any] | None:
         found = _decode(
             self.conn.execute(
