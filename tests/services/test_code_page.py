@@ -61,7 +61,9 @@ def test_icd10cm_page_has_every_section_with_sources(desk):
         "sources",
     ]
     official = page.section("official")
-    assert official.facts[0].text == "Type 2 diabetes mellitus with diabetic neuropathy, unspecified"
+    assert (
+        official.facts[0].text == "Type 2 diabetes mellitus with diabetic neuropathy, unspecified"
+    )
     # Neighbours say how they differ, in the words that differ.
     neighbours = {f.code: f.text for f in page.section("placement").facts if f.label == "Neighbour"}
     assert "has mononeuropathy" in neighbours["E11.41"]
@@ -75,7 +77,10 @@ def test_icd10cm_page_has_every_section_with_sources(desk):
 def test_icd10cm_explanation_reads_the_conventions_of_the_title(desk):
     e = desk.page("E11.40").explanation
     assert e.text.startswith("E11.40 is the code for type 2 diabetes mellitus")
-    assert "combination code" in e.text and "type 2 diabetes mellitus and diabetic neuropathy" in e.text
+    assert (
+        "combination code" in e.text
+        and "type 2 diabetes mellitus and diabetic neuropathy" in e.text
+    )
     assert "'Unspecified' means" in e.text and "'mononeuropathy'" in e.text
     kinds = {t.kind for t in e.traces}
     assert {"title", "hierarchy", "convention"} <= kinds

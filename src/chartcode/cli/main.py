@@ -71,9 +71,7 @@ def lookup(
     json_: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """Open a code's page as of a date of service: what it means, in plain words, how to use
-    and bill it, related codes and history, each fact with its source.
-    """
+    """Open a code's page: meaning in plain words, notes, billing, related codes, history."""
     from chartcode.cli.render import code_page, print_json
 
     page = _desk(store, date, json_).page(code, system=system)

@@ -149,6 +149,8 @@ class ReferenceStore:
         """(release_id, path, nemod, printed code, code kind, column heading) leading to keys.
 
         Terms that carry the code themselves and table cells (Neoplasm, Drug) both count.
+        The unary ``+`` keeps SQLite on the code_key index: with bound parameters it would
+        otherwise scan the whole release by primary key (2.6 ms instead of 0.05 ms).
         """
         if not release_ids or not keys:
             return []
@@ -156,11 +158,11 @@ class ReferenceStore:
         km = ",".join("?" * len(keys))
         return self.conn.execute(
             f"SELECT release_id, path, nemod, code, code_kind, NULL FROM index_term"
-            f" WHERE code_key IN ({km}) AND release_id IN ({rm})"
+            f" WHERE code_key IN ({km}) AND +release_id IN ({rm})"
             " UNION ALL"
             " SELECT c.release_id, t.path, t.nemod, c.code, 'cell', c.heading FROM index_cell c"
             " JOIN index_term t ON t.release_id = c.release_id AND t.id = c.term_id"
-            f" WHERE c.code_key IN ({km}) AND c.release_id IN ({rm})"
+            f" WHERE c.code_key IN ({km}) AND +c.release_id IN ({rm})"
             " LIMIT ?",
             (*keys, *release_ids, *keys, *release_ids, limit),
         ).fetchall()
@@ -196,6 +198,24 @@ class ReferenceStore:
             (release_id, prefix, prefix + "\uffff", limit),
         )
         return [(c, t, True) for c, t in rows]
+
+    def all_codes(self, release_id: int) -> list[str]:
+        """Every code of one release (headers included, chapters and blocks not), in order."""
+        system = self.release_system(release_id)
+        if system == "icd10cm":
+            sql = (
+                "SELECT code FROM cm_node WHERE release_id = ?"
+                " AND kind NOT IN ('chapter', 'block') ORDER BY code"
+            )
+        elif system == "icd10pcs":
+            sql = "SELECT code FROM pcs_code WHERE release_id = ? ORDER BY code"
+        elif system == "pfs":
+            sql = "SELECT DISTINCT hcpcs FROM pfs_rvu WHERE release_id = ? ORDER BY hcpcs"
+        elif system == "hcpcs":
+            sql = "SELECT code FROM hcpcs_item WHERE release_id = ? AND kind = 'code' ORDER BY code"
+        else:
+            return []
+        return [r[0] for r in self.conn.execute(sql, (release_id,))]
 
     def fts_search(
         self, match: str, release_ids: list[int], limit: int
