@@ -123,7 +123,7 @@ def data_status(json_: JsonOpt = False, store: StoreOpt = None) -> None:
 @data_app.command("import")
 def data_import(
     paths: Annotated[
-        list[Path], typer.Argument(help="Official files or zips (.xml, .xml.gz, .zip).")
+        list[Path], typer.Argument(help="Official files, zips or folders of them.")
     ],
     version: Annotated[str | None, typer.Option(help="Override the release version label.")] = None,
     effective_from: Annotated[

@@ -106,7 +106,7 @@ def import_table(rows: Iterable[Any]) -> Table:
             r.system,
             r.kind,
             r.version,
-            f"{r.effective_from} to {r.effective_to or 'open'}",
+            f"{r.effective_from} to {r.effective_to or 'open'}" if r.system != "-" else "",
             r.status,
             f"{r.rows:,}",
         )

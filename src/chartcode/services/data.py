@@ -71,11 +71,19 @@ def import_paths(
     version: str | None = None,
     effective_from: date | None = None,
 ) -> list[ImportedFile]:
-    """Recognise and import files (or zips); refuse the whole set if any file is bad."""
-    files = discover(paths)
-    return import_files(
+    """Recognise and import files, zips or folders; refuse the whole set if any file is bad.
+
+    Files a folder holds besides data (read-mes, PDFs) come back with status ``skipped``.
+    """
+    skipped: list[str] = []
+    files = discover(paths, skipped)
+    report = import_files(
         store_path, files, progress=progress, version=version, effective_from=effective_from
     )
+    return report + [
+        ImportedFile(Path(s).name, "-", "-", "-", "-", None, "skipped: not recognised", 0)
+        for s in skipped
+    ]
 
 
 def embedded_tabular() -> Path:

@@ -186,28 +186,50 @@ def _describe_known() -> str:
     return ", ".join(f.id for f in known_formats())
 
 
-def discover(paths: Iterable[Path]) -> list[DataFile]:
-    """Recognise every data file in ``paths`` (files, .gz files, zips); refuse unknown ones."""
+def discover(paths: Iterable[Path], skipped: list[str] | None = None) -> list[DataFile]:
+    """Recognise every data file in ``paths`` (files, .gz files, zips, folders).
+
+    A file named on its own that is not recognised is refused (with the whole import). A
+    folder is searched recursively and what it holds besides data files (read-mes, PDFs,
+    record layouts) is passed over and named in ``skipped``.
+    """
     found: list[DataFile] = []
     for path in paths:
         path = Path(path)
+        if path.is_dir():
+            for inner in sorted(p for p in path.rglob("*") if p.is_file()):
+                # The folder names travel with the file: "rvu25d/OPPSCAP_Oct.csv" dates it.
+                name = f"{path.name}/{inner.relative_to(path).as_posix()}"
+                try:
+                    found.extend(_discover_file(inner, name))
+                except ImportFormatError:
+                    if skipped is not None:
+                        skipped.append(str(inner))
+            continue
         if not path.is_file():
             raise ImportFormatError(str(path), "no such file")
-        digest = sha256_of(path)
-        # An xlsx is itself a zip: only a zip that is not a workbook is opened as a bundle.
-        if zipfile.is_zipfile(path) and _extension(path.name) != ".xlsx":
-            found.extend(_discover_zip(path, digest))
-            continue
-        gz = path.suffix.lower() == ".gz"
-        with path.open("rb") as raw:
-            stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw) if gz else raw)
-            fmt = _recognise(stream, path.name)
-        if fmt is None:
-            raise ImportFormatError(
-                path.name, f"not a recognised data file (known formats: {_describe_known()})"
-            )
-        found.append(DataFile(path.name, path, None, gz, digest, fmt))
+        found.extend(_discover_file(path, path.name))
     return found
+
+
+def _discover_file(path: Path, name: str) -> list[DataFile]:
+    digest = sha256_of(path)
+    # An xlsx is itself a zip: only a zip that is not a workbook is opened as a bundle.
+    if zipfile.is_zipfile(path) and _extension(path.name) != ".xlsx":
+        return _discover_zip(path, digest)
+    if _extension(path.name) not in DATA_EXTENSIONS:
+        raise ImportFormatError(
+            path.name, f"not a data file (expected {', '.join(DATA_EXTENSIONS)} or .zip)"
+        )
+    gz = path.suffix.lower() == ".gz"
+    with path.open("rb") as raw:
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw) if gz else raw)
+        fmt = _recognise(stream, name)
+    if fmt is None:
+        raise ImportFormatError(
+            path.name, f"not a recognised data file (known formats: {_describe_known()})"
+        )
+    return [DataFile(name, path, None, gz, digest, fmt)]
 
 
 def _discover_zip(path: Path, digest: str) -> list[DataFile]:
