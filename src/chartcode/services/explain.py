@@ -24,7 +24,7 @@ from chartcode.lexicon.descriptors import expand
 from chartcode.lexicon.families import cpt_family_chain, hcpcs_family
 from chartcode.lexicon.glossary import Entry, Glossary, glossary
 from chartcode.rules import pfs_indicators
-from chartcode.services.lookup import CodeResult, Node
+from chartcode.services.lookup import CodeResult, Node, PcsAxis
 
 MAX_TERMS = 6
 # Glossary kinds that describe where, not what: the side is said once on its own.
@@ -169,15 +169,23 @@ class Explainer:
     def _cm_place(r: CodeResult) -> list[Clause]:
         chapter = next((n for n in r.hierarchy if n.kind == "chapter"), None)
         category = next((n for n in reversed(r.hierarchy) if n.kind == "category"), None)
-        parts, traces = [], []
+        out = []
         if category and category.code != r.code:
-            parts.append(f"It sits in category {category.code}, {_lower_title(category.title)}")
-            traces.append(Trace("hierarchy", category.code, category.title))
+            out.append(
+                Clause(
+                    _sentence(f"It belongs to category {category.code}: {category.title}"),
+                    (Trace("hierarchy", category.code, category.title),),
+                )
+            )
         if chapter:
-            where = "in the chapter on" if parts else "It sits in the chapter on"
-            parts.append(f"{where} {_lower_title(chapter.title)}")
-            traces.append(Trace("hierarchy", chapter.code, chapter.title))
-        return [Clause(_sentence(", ".join(parts)), tuple(traces))] if parts else []
+            title = re.sub(r"\s*\([A-Z]\d\d-[A-Z]\d\d\)$", "", chapter.title)
+            out.append(
+                Clause(
+                    _sentence(f"The chapter is {_lower_title(title)}"),
+                    (Trace("hierarchy", chapter.code, chapter.title),),
+                )
+            )
+        return out
 
     def _cm_conventions(
         self, r: CodeResult, siblings: Sequence[Node], title_trace: Trace
@@ -192,9 +200,9 @@ class Explainer:
             out.append(
                 Clause(
                     _sentence(
-                        f"It is a combination code: one code records both {left} and {right}. "
-                        "In a code title, 'with' means the two are linked, and the coding rules "
-                        "presume that link unless the record says otherwise"
+                        f"It is a combination code: one code for both {left} and {right}. "
+                        "In a title, 'with' means the two are linked. Coders assume the link "
+                        "unless the record says there is none"
                     ),
                     (title_trace, Trace("convention", f"{GUIDELINES}, I.A.15", "with")),
                 )
@@ -267,12 +275,12 @@ class Explainer:
             if len(extra) == 4:
                 break
         text = (
-            "'Unspecified' means the record does not give that detail; use it only when the "
-            "documentation says no more"
+            "'Unspecified' means the record does not give more detail. Use it only when "
+            "nothing more is known"
         )
         traces = [title_trace, Trace("convention", f"{GUIDELINES}, I.A.9.b", "unspecified")]
         if extra:
-            text += ". Codes beside it name " + ", ".join(f"'{e}'" for e in extra)
+            text += ". Codes next to it name " + ", ".join(f"'{e}'" for e in extra)
             traces += [Trace("hierarchy", s.code, s.title) for s in used]
         return Clause(_sentence(text), tuple(traces))
 
@@ -359,10 +367,8 @@ class Explainer:
         )
         return out
 
-    def _axis_clause(self, lead: str, axis: object, ref: str) -> Clause:
-        from chartcode.services.lookup import PcsAxis
-
-        assert isinstance(axis, PcsAxis)
+    def _axis_clause(self, lead: str, axis: PcsAxis, ref: str) -> Clause:
+        """``lead``, then the value's meaning: the glossary's words, else the definition's."""
         traces = [Trace("axis", f"{ref}, character {axis.position} value {axis.value}", axis.label)]
         entry = self.words.get(axis.label)
         meaning = None
@@ -374,8 +380,10 @@ class Explainer:
                 Trace("definition", f"ICD-10-PCS definitions, {axis.name}", axis.definition)
             )
             meaning = meaning or _first_sentence(axis.definition).lower()
-        text = f"{lead}: {meaning}" if meaning else lead
-        return Clause(_sentence(text), tuple(traces))
+        text = _sentence(lead)
+        if meaning:
+            text += " " + _sentence(f"{axis.label} means {meaning}")
+        return Clause(text, tuple(traces))
 
     # -- CPT and HCPCS -----------------------------------------------------------------------
     def _billing(self, r: CodeResult) -> list[Clause]:
