@@ -31,8 +31,9 @@ _PCS_RE = re.compile(r"^[0-9A-HJ-NP-Z]{7}$")
 _PCS_PREFIX_RE = re.compile(r"^[0-9A-HJ-NP-Z]{1,7}$")
 # CPT: five digits, or four digits and F (category II), T (category III), U (PLA), M (MAAA).
 _CPT_RE = re.compile(r"^(?:\d{5}|\d{4}[FTUM])$")
-# HCPCS Level II: a letter A-V and four digits.
-_HCPCS_RE = re.compile(r"^[A-V]\d{4}$")
+# HCPCS Level II: a letter A-V and four digits. CMS files also carry placeholders for codes
+# not yet numbered, with X for the digits to come (GXXX1).
+_HCPCS_RE = re.compile(r"^[A-V](\d{4}|[\dX]{3}\d)$")
 _CLEAN_RE = re.compile(r"[\s.]")
 
 

@@ -19,7 +19,7 @@ from chartcode.services.releases import in_force
 from chartcode.store.reference import ReferenceStore, ReleaseRow
 
 CPT_RE = re.compile(r"^(\d{5}|\d{4}[FTUM])$")
-HCPCS_RE = re.compile(r"^[A-V]\d{4}$")
+HCPCS_RE = re.compile(r"^[A-V](\d{4}|[\dX]{3}\d)$")  # GXXX1: a CMS placeholder
 
 # MUE adjudication indicators (CMS NCCI MUE page, "MUE Adjudication Indicator", 2024-): how
 # units are counted against the value. Wording is chartcode's own.
@@ -133,6 +133,16 @@ def billing_facts(store: ReferenceStore, code: str, on: date) -> BillingFacts | 
 
     rvu_rel = release("pfs", "rvu")
     rvu = q.rvu(rvu_rel.id, code) if rvu_rel else None
+    if rvu_rel and rvu is None:
+        # A few codes are listed only with a modifier (86153 has just its -26 row): describe
+        # the code from that row and say so.
+        listed = [m for m in q.rvu_modifiers(rvu_rel.id, code) if m]
+        if listed:
+            rvu = q.rvu(rvu_rel.id, code, listed[0])
+            warnings.append(
+                f"the RVU file lists {code} only with modifier {', '.join(listed)}; "
+                f"the figures shown are the -{listed[0]} row"
+            )
     hcpcs_rel = release("hcpcs", "alpha") if system == "hcpcs" else None
     hcpcs = q.hcpcs(hcpcs_rel.id, code) if hcpcs_rel else None
     cpt_rel = release("cpt", "descriptors") if system == "cpt" else None

@@ -459,7 +459,9 @@ class Explainer:
             if rule:
                 out.append(
                     Clause(
-                        _sentence(f"For Medicare, it has a {rule.label}: {_plain_lower(rule)}"),
+                        _sentence(f"Medicare global period: {rule.label}")
+                        + " "
+                        + _sentence(rule.description),
                         (
                             Trace("billing", str(r.global_days.get("source")), rule.value),
                             Trace("billing", rule.citation, rule.rule_id),
@@ -482,11 +484,6 @@ class Explainer:
                 )
             )
         return out
-
-
-def _plain_lower(rule: pfs_indicators.IndicatorRule) -> str:
-    d = rule.description
-    return d[0].lower() + d[1:]
 
 
 def _first_sentence(text: str) -> str:
