@@ -22,8 +22,10 @@ MAX_PHRASE = 5
 # Shortest word worth splitting into parts; shorter ones are everyday words or too ambiguous.
 MIN_SPLIT = 8
 COMBINING_VOWELS = "oia"
+MIN_ROOT = 4
 
-TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’][A-Za-z]+)?|\d+[A-Za-z]*")
+# A hyphenated compound is one token: "pre-sac" must not be read as the word "sac".
+TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?:['’][A-Za-z]+)?|\d+[A-Za-z]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,7 @@ class Glossary:
             elif e.kind == "suffix":
                 self._suffixes.setdefault(e.term.strip("-").lower(), e)
             elif e.kind == "root":
-                bare, _, vowel = e.term.lower().partition("/")
+                bare, _, _vowel = e.term.lower().partition("/")
                 self._roots.setdefault(bare, e)
             else:
                 key = " ".join(_fold(t) for t in TOKEN.findall(e.term))
@@ -152,10 +154,14 @@ class Glossary:
             return [self._suffixes[w]]
         for size in range(len(w) - 1, 1, -1):
             head, rest = w[:size], w[size:]
-            entry = (self._prefixes.get(head) if first else None) or self._roots.get(head)
+            # Roots under four letters ("son", "col") match inside everyday words too often.
+            root = self._roots.get(head) if size >= MIN_ROOT else None
+            entry = (self._prefixes.get(head) if first else None) or root
             if entry is None:
                 continue
-            for tail in (rest, rest[1:] if rest[:1] in COMBINING_VOWELS else None):
+            # The combining vowel the entry names (chol/e) or one of the usual ones.
+            vowels = COMBINING_VOWELS + entry.term.partition("/")[2].lower()
+            for tail in (rest, rest[1:] if rest[:1] and rest[0] in vowels else None):
                 if not tail:
                     continue
                 found = self._split(tail, first=False)

@@ -41,6 +41,13 @@ NOT_ELSEWHERE = re.compile(r"\b(not elsewhere classified|NEC)\b")
 OTHER_SPECIFIED = re.compile(r"\bother specified\b", re.I)
 MANIFESTATION = re.compile(r"\bin (diseases|conditions) classified elsewhere\b", re.I)
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+# Words the conventions clauses already explain for this code; the glossary stays quiet.
+CONVENTION_TERMS = ("unspecified", "other specified", "not elsewhere classified", "NEC")
+# Words that do not tell two sibling titles apart.
+FILLER = frozenset(
+    ["of", "the", "and", "or", "with", "in", "to", "for", "by", "type", "other", "nos", "due"]
+)
+DUE_TO_END = re.compile(r",|\s+with\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +168,7 @@ class Explainer:
         ]
         out += self._cm_place(r)
         out += self._cm_conventions(r, siblings, title_trace)
-        out += self._terms(r.title, ref)
+        out += self._terms(r.title, ref, skip=CONVENTION_TERMS)
         out += self._cm_completeness(r)
         return out
 
@@ -213,7 +220,7 @@ class Explainer:
                 Clause(
                     _sentence(
                         f"'Due to' means {_lower_title(due[0].strip(' ,'))} is caused by "
-                        f"{due[1].split(',')[0].strip()}"
+                        f"{DUE_TO_END.split(due[1])[0].strip()}"
                     ),
                     (title_trace,),
                 )
@@ -267,8 +274,8 @@ class Explainer:
         for s in siblings:
             if s.code == r.code or UNSPECIFIED.search(s.title) and "side" not in s.title:
                 continue
-            words = [w for w in WORD.findall(s.title) if w.lower() not in mine]
-            phrase = " ".join(words[:4]).strip(" ,")
+            words = [w for w in WORD.findall(s.title) if w.lower() not in mine | FILLER]
+            phrase = " ".join(words[:3]).strip(" ,")
             if phrase and phrase.lower() not in (e.lower() for e in extra):
                 extra.append(phrase)
                 used.append(s)
@@ -382,7 +389,7 @@ class Explainer:
             meaning = meaning or _first_sentence(axis.definition).lower()
         text = _sentence(lead)
         if meaning:
-            text += " " + _sentence(f"{axis.label} means {meaning}")
+            text += " " + _sentence(f"{_label_in_sentence(axis.label)} means {meaning}")
         return Clause(text, tuple(traces))
 
     # -- CPT and HCPCS -----------------------------------------------------------------------
@@ -429,11 +436,11 @@ class Explainer:
             if not chain:
                 return []
             narrow = chain[-1]
-            names = " > ".join(f.name for f in chain)
+            names = " > ".join(f.name.lower() for f in chain[-2:])
             return [
                 Clause(
                     _sentence(
-                        f"{r.code} is in CPT range {narrow.range}, {names}: {narrow.meaning}"
+                        f"{r.code} is in CPT range {narrow.range} ({names}): {narrow.meaning}"
                     ),
                     tuple(Trace("family", f"{f.file} line {f.line}", f.name) for f in chain),
                 )
@@ -484,6 +491,13 @@ class Explainer:
                 )
             )
         return out
+
+
+def _label_in_sentence(label: str) -> str:
+    """A table label as a sentence subject: "Interbody fusion device", acronyms kept."""
+    words = label.split(" ")
+    rest = [w if w.isupper() and len(w) > 1 else w.lower() for w in words[1:]]
+    return " ".join([words[0], *rest])
 
 
 def _first_sentence(text: str) -> str:
