@@ -1,23 +1,40 @@
-"""Word search over code titles in every loaded system, as of a date of service.
+"""Search: from the words people use to codes, across every loaded system.
 
-Contract: ``search(store, query, on=date)`` returns ranked ``SearchHit``s from the releases in
-force on that date. This is the plain full-text layer (titles and inclusion terms, stemmed);
-index paths, abbreviations and lay terms build on it.
+Contract: ``Searcher(store).search(query, on)`` returns ranked ``SearchHit``s from the releases
+in force on ``on``. A query that is a code (or the start of one) lists that code and the codes
+under it. Otherwise the query is read by ``search_query.analyse`` (abbreviations resolved by
+context, lay words, British spelling, misspellings corrected against the store's own words),
+candidates come from the full-text index (every concept required first, then all but one,
+then any) and from the ICD-10-CM Alphabetic Index files (``index_walk``), each candidate is
+scored by ``search_rank`` (lexical coverage both ways plus coding structure), and the best
+ICD-10-CM results are verified against the Tabular List: the 7th character the query implies
+(or the default, said as a flag), placeholder X, and the Excludes1, code-first and
+use-additional notes that travel with the code. Every hit says which words matched what, the
+index path when it came through the index, its flags and how its score was made.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from chartcode.codes import compact, display, is_code_like
+from chartcode.services.index_walk import IndexHit, walk
 from chartcode.services.releases import in_force
+from chartcode.services.search_query import Query, Unit, analyse, match_form
+from chartcode.services.search_rank import Scored, score
+from chartcode.store.icd10cm_extensions import with_seventh
 from chartcode.store.reference import ReferenceStore
 
-_WORD_RE = re.compile(r"[A-Za-z0-9]+")
-
 SEARCHABLE = (("icd10cm", "tabular"), ("icd10pcs", "tables"))
+INDEX_SOURCES = ("index", "eindex", "neoplasm", "drug")
+FTS_LIMIT = 150
+ENOUGH = 25
+INDEX_BONUS = 0.25  # the official route from words to a code; only when it covers the query
+VERIFY_TOP = 5
+ENCOUNTER_CHAR = {"initial": "A", "subsequent": "D", "sequela": "S"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,74 +45,296 @@ class SearchHit:
     billable: bool
     score: float
     release: str
-    matched: list[str] = field(default_factory=list)
+    matched: dict[str, list[str]] = field(default_factory=dict)
+    path: list[str] | None = None
+    flags: list[str] = field(default_factory=list)
+    explain: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__slots__}
 
 
-def _match_expression(query: str) -> tuple[str, list[str]]:
-    words = [w.lower() for w in _WORD_RE.findall(query)]
-    # Every word must match (prefix match for the last one, as the user may still be typing).
-    terms = [f'"{w}"' for w in words[:-1]] + ([f'"{words[-1]}"*'] if words else [])
-    return " AND ".join(terms), words
+@dataclass(slots=True)
+class _Candidate:
+    system: str
+    code: str  # compact
+    release_id: int
+    title: str
+    extra: str
+    billable: bool
+    scored: Scored | None = None
+    path: list[str] | None = None
+    flags: list[str] = field(default_factory=list)
+    bonus: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return (self.scored.score if self.scored else 0.0) + self.bonus
+
+
+class Searcher:
+    """Search over one store; keeps the store's vocabulary once it has been needed."""
+
+    def __init__(self, store: ReferenceStore) -> None:
+        self.store = store
+
+    # -- public -----------------------------------------------------------------------------
+    def search(
+        self, text: str, on: date, *, system: str | None = None, limit: int = 20
+    ) -> list[SearchHit]:
+        releases = self._releases(on, system)
+        if not releases or not text.strip():
+            return []
+        if is_code_like(text):
+            hits = self._code_hits(text, releases, limit)
+            if hits:
+                return hits
+        query = analyse(text, self._correct)
+        if not query.units:
+            return []
+        cands = self._fts_candidates(query, releases)
+        if "icd10cm" in releases.values() and system in (None, "icd10cm"):
+            self._index_candidates(text, query, on, cands)
+        for c in cands.values():
+            c.scored = score(query, c.title, c.extra, c.billable)
+        # A candidate that names none of the query's concepts is noise from the fallback.
+        kept = [c for c in cands.values() if c.scored and c.scored.parts["query"] > 0]
+        ranked = sorted(kept, key=lambda c: (-c.total, len(c.code), c.code))
+        top = ranked[:limit]
+        for c in top[:VERIFY_TOP]:
+            if c.system == "icd10cm":
+                self._verify(c, query)
+        versions = self._versions(releases)
+        return [self._hit(c, versions) for c in top]
+
+    # -- releases ---------------------------------------------------------------------------
+    def _releases(self, on: date, system: str | None) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for sys_name, kind in SEARCHABLE:
+            if system and sys_name != system:
+                continue
+            chosen = in_force(self.store, sys_name, kind, on)
+            if chosen:
+                out[chosen.release.id] = sys_name
+        return out
+
+    def _versions(self, releases: dict[int, str]) -> dict[int, str]:
+        return {r.id: r.version for r in self.store.releases() if r.id in releases}
+
+    # -- candidates -------------------------------------------------------------------------
+    def _fts_candidates(self, query: Query, releases: dict[int, str]) -> dict[str, _Candidate]:
+        """Codes whose words name every concept; else all but one; else any of them."""
+        units = query.units
+        ids = list(releases)
+        found: dict[str, _Candidate] = {}
+        self._add_fts(found, _expression(units), ids)
+        if len(found) < ENOUGH and len(units) > 1:
+            for skip in range(len(units)):
+                rest = units[:skip] + units[skip + 1 :]
+                self._add_fts(found, _expression(rest), ids)
+        if len(found) < ENOUGH:
+            anything = [e for e in (_unit_expression(u) for u in units) if e]
+            self._add_fts(found, " OR ".join(f"({e})" for e in anything), ids)
+        return found
+
+    def _add_fts(self, found: dict[str, _Candidate], expr: str, ids: list[int]) -> None:
+        if not expr:
+            return
+        for system, code, rid, title, extra, _rank in self.store.fts_candidates(
+            expr, ids, FTS_LIMIT
+        ):
+            key = f"{system}:{code}"
+            if key not in found:
+                found[key] = _Candidate(system, code, rid, title, extra, True)
+        self._mark_billable(found)
+
+    def _mark_billable(self, found: dict[str, _Candidate]) -> None:
+        cm = [c for c in found.values() if c.system == "icd10cm" and c.billable]
+        if not cm:
+            return
+        flags = self.store.cm_billable(cm[0].release_id, [c.code for c in cm])
+        for c in cm:
+            c.billable = flags.get(c.code, False)
+            if not c.billable:
+                c.billable = False
+
+    def _index_candidates(
+        self, text: str, query: Query, on: date, found: dict[str, _Candidate]
+    ) -> None:
+        """Codes the Alphabetic Index files lead to, completed to billable codes."""
+        tab = in_force(self.store, "icd10cm", "tabular", on)
+        if tab is None:
+            return
+        rid = tab.release.id
+        synonyms = _synonyms(query.units)
+        for hit in walk(self.store, text, on, normalise=match_form, synonyms=synonyms, limit=10):
+            code = self._complete(rid, hit, query)
+            if code is None:
+                continue
+            row = self.store.cm_node(rid, code)
+            if row is None:
+                continue
+            key = f"icd10cm:{code}"
+            cand = found.get(key)
+            if cand is None:
+                extra = self.store.cm_inclusion_text(rid, code)
+                cand = found[key] = _Candidate("icd10cm", code, rid, row[2], extra, bool(row[5]))
+            if cand.path is None:
+                cand.path = [f"{hit.source}: " + " > ".join(hit.path)] + (
+                    [f"column {hit.column}"] if hit.column else []
+                )
+                covered = 1 - len(hit.unmatched) / max(1, len(hit.matched) + len(hit.unmatched))
+                cand.bonus = INDEX_BONUS * covered
+                if code != hit.code_key:
+                    cand.flags.append(
+                        f"index gives {hit.code}; completed to {display('icd10cm', code)}"
+                    )
+
+    def _complete(self, rid: int, hit: IndexHit, query: Query) -> str | None:
+        """The billable code an index entry leads to, using the query's encounter."""
+        key = hit.code_key
+        row = self.store.cm_node(rid, key)
+        if row is None:
+            return None
+        if row[5]:
+            return key
+        sevenths = dict(self.store.cm_seventh_inherited(rid, key))
+        if sevenths:
+            char = ENCOUNTER_CHAR.get(query.detail.get("encounter", "initial"), "A")
+            if char in sevenths:
+                full = with_seventh(key, char)
+                if self.store.cm_node(rid, full) is not None:
+                    return full
+        # A category the index points at: its unspecified child when it has one.
+        for code, _kind, title, billable in self.store.cm_children(rid, key):
+            if billable and "unspecified" in title.lower():
+                return str(code)
+        return key
+
+    # -- verification -----------------------------------------------------------------------
+    def _verify(self, c: _Candidate, query: Query) -> None:
+        """Tabular checks on a result: 7th character, placeholder, side, notes that travel."""
+        rid, code = c.release_id, c.code
+        row = self.store.cm_node(rid, code)
+        if row is None:
+            return
+        kind = row[1]
+        if kind == "extension":
+            char = code[-1]
+            said = query.detail.get("encounter")
+            if said is None:
+                c.flags.append(f"7th character {char}: the query gives no encounter; check it")
+            else:
+                c.flags.append(f"7th character {char}: {said} encounter, from the query")
+            if "X" in code[3:6]:
+                c.flags.append("placeholder X fills the code to six characters")
+        elif not c.billable:
+            c.flags.append("not billable: a header; choose a code below it")
+        low = c.title.lower()
+        if "side" not in query.detail and ("right" in low or "left" in low):
+            c.flags.append("side from the title; the query gives none")
+        for _kind, text in self.store.cm_notes_up(rid, code, ("excludes1",)):
+            c.flags.append(f"Excludes1: {text}")
+        for note_kind, text in self.store.cm_notes_up(rid, code, ("code_first", "use_additional")):
+            label = "code first" if note_kind == "code_first" else "use additional code"
+            c.flags.append(f"{label}: {text}")
+
+    # -- codes ------------------------------------------------------------------------------
+    def _code_hits(self, text: str, releases: dict[int, str], limit: int) -> list[SearchHit]:
+        """A query that is a code, or the start of one, finds that code and the codes under it."""
+        c = compact(text)
+        versions = self._versions(releases)
+        hits: list[SearchHit] = []
+        for rid, system in releases.items():
+            for code, title, billable in self.store.codes_in_release(rid, c, limit):
+                hits.append(
+                    SearchHit(
+                        system,
+                        display(system, code),
+                        title,
+                        billable,
+                        100.0 if code == c else 50.0,
+                        versions[rid],
+                        {text.strip(): [code]},
+                        explain="the query is a code or the start of one",
+                    )
+                )
+        return sorted(hits, key=lambda h: -h.score)[:limit]
+
+    # -- spelling ---------------------------------------------------------------------------
+    @cached_property
+    def _vocabulary(self) -> dict[str, list[str]]:
+        """The store's own words in match form, grouped by first letter (for correction)."""
+        by_letter: dict[str, set[str]] = {}
+        for word in self.store.title_words():
+            form = match_form(word)
+            if len(form) >= 4 and form.isalpha():
+                by_letter.setdefault(form[0], set()).add(form)
+        return {k: sorted(v) for k, v in by_letter.items()}
+
+    def _correct(self, form: str) -> str | None:
+        from rapidfuzz import fuzz, process
+
+        words = self._vocabulary.get(form[0], [])
+        if not words or _known(form, words):
+            return None
+        best = process.extractOne(form, words, scorer=fuzz.ratio, score_cutoff=80)
+        return best[0] if best else None
+
+    # -- results ----------------------------------------------------------------------------
+    def _hit(self, c: _Candidate, versions: dict[int, str]) -> SearchHit:
+        s = c.scored
+        explain = s.explain() if s else ""
+        if c.bonus:
+            explain += f" + index path {c.bonus:.2f}"
+        if s and s.via != "title":
+            explain += f"; matched the inclusion term '{s.reading}'"
+        return SearchHit(
+            c.system,
+            display(c.system, c.code),
+            c.title,
+            c.billable,
+            round(c.total, 3),
+            versions[c.release_id],
+            dict(s.matched) if s else {},
+            c.path,
+            c.flags,
+            explain,
+        )
+
+
+def _known(form: str, words: list[str]) -> bool:
+    from bisect import bisect_left
+
+    i = bisect_left(words, form)
+    return i < len(words) and words[i] == form
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace('"', "") + '"'
+
+
+def _unit_expression(unit: Unit) -> str:
+    alts = [" AND ".join(_quote(w) for w in alt) for alt in unit.alternatives if alt]
+    return " OR ".join(f"({a})" for a in alts)
+
+
+def _expression(units: Iterable[Unit]) -> str:
+    parts = [_unit_expression(u) for u in units]
+    return " AND ".join(f"({p})" for p in parts if p)
+
+
+def _synonyms(units: list[Unit]) -> dict[str, list[str]]:
+    """Lay phrases and abbreviations as the index walk's extra readings."""
+    out: dict[str, list[str]] = {}
+    for u in units:
+        if u.kind in ("lay", "abbreviation"):
+            out[u.surface.lower()] = [" ".join(a) for a in u.alternatives]
+    return out
 
 
 def search(
     store: ReferenceStore, query: str, on: date, *, system: str | None = None, limit: int = 20
 ) -> list[SearchHit]:
-    expr, words = _match_expression(query)
-    if not words:
-        return []
-    releases = {}
-    for sys_name, kind in SEARCHABLE:
-        if system and sys_name != system:
-            continue
-        chosen = in_force(store, sys_name, kind, on)
-        if chosen:
-            releases[chosen.release.id] = chosen.release.version
-    if not releases:
-        return []
-    rows = store.fts_search(expr, list(releases), limit)
-    hits = _code_hits(store, query, releases, limit)
-    seen = {h.code for h in hits}
-    for sys_name, code, rid, title, rank in rows:
-        billable = True
-        if sys_name == "icd10cm":
-            node = store.cm_node(rid, code)
-            billable = bool(node and node[5])
-        lower = title.lower()
-        if display(sys_name, code) in seen:
-            continue
-        hits.append(
-            SearchHit(
-                sys_name,
-                display(sys_name, code),
-                title,
-                billable,
-                round(-rank, 3),
-                releases[rid],
-                [w for w in words if w in lower],
-            )
-        )
-    return hits[:limit]
-
-
-def _code_hits(
-    store: ReferenceStore, query: str, releases: dict[int, str], limit: int
-) -> list[SearchHit]:
-    """A query that is a code, or the start of one, finds that code and the codes under it."""
-    if not is_code_like(query):
-        return []
-    c = compact(query)
-    hits: list[SearchHit] = []
-    for rid, version in releases.items():
-        for code, title, billable in store.codes_in_release(rid, c, limit):
-            system = store.release_system(rid)
-            score = 100.0 if code == c else 50.0
-            hits.append(
-                SearchHit(
-                    system, display(system, code), title, billable, score, version, [query.strip()]
-                )
-            )
-    return hits[:limit]
+    """One search without keeping a ``Searcher`` (the vocabulary is rebuilt when needed)."""
+    return Searcher(store).search(query, on, system=system, limit=limit)

@@ -6,12 +6,15 @@ release it reads so that a caller's date of service decides what is answered.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from chartcode.store.database import open_readonly
 from chartcode.store.medicare_reference import MedicareQueries
+
+_WORDS = re.compile(r"[A-Za-z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +219,73 @@ class ReferenceStore:
         else:
             return []
         return [r[0] for r in self.conn.execute(sql, (release_id,))]
+
+    def fts_candidates(
+        self, match: str, release_ids: list[int], limit: int
+    ) -> list[tuple[str, str, int, str, str, float]]:
+        """(system, code, release_id, title, inclusion terms, rank) for an FTS5 expression."""
+        marks = ",".join("?" * len(release_ids))
+        try:
+            return self.conn.execute(
+                "SELECT system, code, release_id, title, extra, bm25(code_fts, 10.0, 4.0)"
+                f" FROM code_fts WHERE code_fts MATCH ? AND release_id IN ({marks})"
+                " ORDER BY rank LIMIT ?",
+                (match, *release_ids, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
+            return []
+
+    def title_words(self) -> set[str]:
+        """Every word of the ICD-10-CM titles and inclusion terms, as printed."""
+        words: set[str] = set()
+        for title, extra in self.conn.execute(
+            "SELECT title, extra FROM code_fts WHERE system = 'icd10cm'"
+        ):
+            words.update(_WORDS.findall(title))
+            words.update(_WORDS.findall(extra or ""))
+        return words
+
+    def cm_billable(self, release_id: int, codes: list[str]) -> dict[str, bool]:
+        marks = ",".join("?" * len(codes))
+        return {
+            code: bool(b)
+            for code, b in self.conn.execute(
+                f"SELECT code, billable FROM cm_node WHERE release_id = ? AND code IN ({marks})",
+                (release_id, *codes),
+            )
+        }
+
+    def cm_inclusion_text(self, release_id: int, code: str) -> str:
+        return " ; ".join(t for k, t in self.cm_notes(release_id, code) if k == "inclusion_term")
+
+    def cm_ancestry(self, release_id: int, code: str) -> list[str]:
+        """The code and its ancestors up to the chapter, nearest first."""
+        out = []
+        current: str | None = code
+        while current:
+            row = self.cm_node(release_id, current)
+            if row is None:
+                break
+            out.append(current)
+            current = row[3]
+        return out
+
+    def cm_seventh_inherited(self, release_id: int, code: str) -> list[tuple[str, str]]:
+        """The 7th characters that apply to ``code``: its own, else the nearest ancestor's."""
+        for c in self.cm_ancestry(release_id, code):
+            found = self.cm_seventh(release_id, c)
+            if found:
+                return found
+        return []
+
+    def cm_notes_up(
+        self, release_id: int, code: str, kinds: tuple[str, ...]
+    ) -> list[tuple[str, str]]:
+        """Notes of ``kinds`` printed at the code or any ancestor, nearest first."""
+        out = []
+        for c in self.cm_ancestry(release_id, code):
+            out += [(k, t) for k, t in self.cm_notes(release_id, c) if k in kinds]
+        return out
 
     def fts_search(
         self, match: str, release_ids: list[int], limit: int

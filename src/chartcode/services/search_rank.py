@@ -1,0 +1,159 @@
+"""Scoring a candidate code against an analysed query: lexical match plus coding structure.
+
+Contract: ``score(query, title, extra, billable)`` returns a ``Scored``: the best reading of
+the code (its title or one of its inclusion terms), the score and its parts, which query unit
+matched which words, and the code's words the query did not ask for. The score is
+
+    2 x query coverage  +  title coverage  +  structure
+
+*Query coverage* is the share of the query's concepts the reading names (a lay phrase or an
+abbreviation counts as matched by any of its readings). *Title coverage* is the share of the
+reading's own words the query asked for: it is what makes "unspecified" win when the query
+gives no detail and the specific code win when it does, because words that only restate a
+default ("unspecified", "NOS", "initial encounter" when no encounter is given, "closed" when
+open is not said, words in parentheses) cost nothing, while any other word the query did not
+ask for ("left", "subsequent", "with coma") lowers it. *Structure*: billable codes and
+agreement with the query's side, encounter and fracture detail add a little; contradicting
+them takes a lot away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from chartcode.services.search_query import STOP_WORDS, Query, match_form
+
+WORD = re.compile(r"[A-Za-z0-9]+(?:[/'’-][A-Za-z0-9]+)*")
+PARENS = re.compile(r"\(([^)]*)\)")
+# Clause breaks: commas, and "without" (STOP_WORDS would drop "with", not "without").
+CLAUSE = re.compile(r",|\s(?=without\s)")
+
+# Words that restate a default: a code is not less right for carrying them.
+ALWAYS_FREE = frozenset(
+    {"unspecified", "nos", "specified", "site", "mellitus", "type", "disease", "disorder"}
+)
+FREE_WITHOUT_DETAIL = {
+    "encounter": frozenset({"initial", "encounter"}),
+    "open": frozenset({"closed"}),
+    "displacement": frozenset({"displaced"}),
+    "healing": frozenset({"routine", "healing"}),
+    "side": frozenset(),
+}
+CONFLICTS = {
+    "side": {"right": {"left", "bilateral"}, "left": {"right", "bilateral"}, "bilateral": set()},
+    "encounter": {
+        "initial": {"subsequent", "sequela"},
+        "subsequent": {"initial", "sequela"},
+        "sequela": {"initial", "subsequent"},
+    },
+    "open": {"open": {"closed"}, "closed": {"open"}},
+    "displacement": {"displaced": {"nondisplaced"}, "nondisplaced": {"displaced"}},
+    "healing": {
+        "routine": {"delayed", "nonunion", "malunion"},
+        "delayed": {"routine", "nonunion", "malunion"},
+        "nonunion": {"routine", "delayed", "malunion"},
+        "malunion": {"routine", "delayed", "nonunion"},
+    },
+}
+W_QUERY, W_TITLE = 2.0, 1.0
+BILLABLE_BONUS, HEADER_PENALTY = 0.1, 0.3
+AGREE_BONUS, CONFLICT_PENALTY = 0.15, 1.0
+INCLUSION_PENALTY = 0.02  # a title reading beats an equal inclusion-term reading
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    score: float
+    reading: str  # the title or inclusion term that matched best
+    via: str  # title | inclusion term
+    matched: dict[str, list[str]]  # query word as typed -> title words it matched
+    missing: list[str]  # query units the reading does not name
+    extra: list[str]  # reading words the query did not ask for
+    parts: dict[str, float] = field(default_factory=dict)
+
+    def explain(self) -> str:
+        p = self.parts
+        return (
+            f"query coverage {p.get('query', 0):.2f} x2 + title coverage {p.get('title', 0):.2f}"
+            f" + structure {p.get('structure', 0):+.2f}"
+        )
+
+
+def _reading_words(text: str) -> tuple[list[str], set[str]]:
+    """(required words, optional words) of a title.
+
+    Optional: parenthesised words (nonessential modifiers), and clauses that only state a
+    default: one that begins ", unspecified ..." (", unspecified organism", ", unspecified as
+    acute or chronic") and one that begins "without ..." ("without complications").
+    """
+    optional = {match_form(w) for inner in PARENS.findall(text) for w in WORD.findall(inner)}
+    plain = PARENS.sub(" ", text)
+    required: list[str] = []
+    for i, clause in enumerate(CLAUSE.split(plain)):
+        words = [w for w in WORD.findall(clause) if w.lower() not in STOP_WORDS]
+        if not words:
+            continue
+        first = words[0].lower()
+        if (i > 0 and first == "unspecified") or first == "without":
+            optional.update(match_form(w) for w in words)
+        else:
+            required += [match_form(w) for w in words]
+    return required, optional
+
+
+def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
+    required, optional = _reading_words(text)
+    have = set(required) | optional
+    matched: dict[str, list[str]] = {}
+    missing: list[str] = []
+    covered = 0.0
+    for unit in query.units:
+        best, best_alt = 0.0, tuple[str, ...]()
+        for alt in unit.alternatives:
+            hit = sum(1 for w in alt if w in have) / len(alt)
+            if hit > best:
+                best, best_alt = hit, alt
+        covered += best
+        if best > 0:
+            matched[unit.surface] = [w for w in best_alt if w in have]
+        else:
+            missing.append(unit.surface)
+    q_cov = covered / len(query.units) if query.units else 0.0
+    free: set[str] = set(ALWAYS_FREE)
+    for key, defaults in FREE_WITHOUT_DETAIL.items():
+        if key not in query.detail:
+            free |= defaults
+    asked = query.words
+    extra = [w for w in dict.fromkeys(required) if w not in asked and w not in free]
+    named = [w for w in dict.fromkeys(required) if w in asked]
+    t_cov = len(named) / (len(named) + len(extra)) if named or extra else 0.0
+    structure = BILLABLE_BONUS if billable else -HEADER_PENALTY
+    words = set(required)
+    for key, value in query.detail.items():
+        if value in words or (key == "side" and value == "bilateral" and "bilateral" in words):
+            structure += AGREE_BONUS
+        if words & CONFLICTS.get(key, {}).get(value, set()):
+            structure -= CONFLICT_PENALTY
+    if via != "title":
+        structure -= INCLUSION_PENALTY
+    total = W_QUERY * q_cov + W_TITLE * t_cov + structure
+    return Scored(
+        round(total, 4),
+        text,
+        via,
+        matched,
+        missing,
+        extra,
+        {"query": round(q_cov, 3), "title": round(t_cov, 3), "structure": round(structure, 3)},
+    )
+
+
+def score(query: Query, title: str, extra: str, billable: bool) -> Scored:
+    """The best reading of a code: its title or one of its inclusion terms."""
+    best = score_reading(query, title, billable, "title")
+    for term in (t.strip() for t in extra.split(" ; ") if t.strip()):
+        s = score_reading(query, term, billable, "inclusion term")
+        if s.score > best.score:
+            best = s
+    return best
