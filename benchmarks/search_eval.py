@@ -45,7 +45,16 @@ def load_queries() -> list[tuple[str, set[str]]]:
     return out
 
 
-def measure(search: Search, items: list[tuple[str, set[str]]]) -> dict[str, object]:
+def _right(code: str, ok: set[str], descendants: bool) -> bool:
+    return code in ok or (descendants and any(code.startswith(o) for o in ok))
+
+
+def measure(
+    search: Search, items: list[tuple[str, set[str]]], descendants: bool = False
+) -> dict[str, object]:
+    """Top-1 and top-5 hit rates and latency. With ``descendants``, a billable code below the
+    expected one counts (an inclusion term printed at a header or at a code that takes a 7th
+    character is rightly answered with the complete code)."""
     top1 = top5 = 0
     times: list[float] = []
     misses = []
@@ -53,14 +62,12 @@ def measure(search: Search, items: list[tuple[str, set[str]]]) -> dict[str, obje
         t = time.perf_counter()
         codes = [compact(c) for c in search(query)]
         times.append(time.perf_counter() - t)
-        if codes[:1] and codes[0] in ok:
+        if codes[:1] and _right(codes[0], ok, descendants):
             top1 += 1
-        if ok & set(codes[:5]):
+        if any(_right(c, ok, descendants) for c in codes[:5]):
             top5 += 1
         else:
             misses.append((query, sorted(ok), codes[:3]))
-        if codes[:1] and codes[0] not in ok and ok & set(codes[:5]):
-            pass
     n = len(items)
     times.sort()
     return {
@@ -111,33 +118,41 @@ def main() -> int:
     clinical = load_queries()
     terms = inclusion_terms(desk, args.inclusion_sample, 7)
     report: dict[str, dict[str, object]] = {
-        "chartcode": {"clinical": measure(ours, clinical), "inclusion": measure(ours, terms)}
+        "chartcode": {"clinical": measure(ours, clinical), "inclusion": measure(ours, terms, True)}
     }
     theirs = peer()
     if theirs:
         theirs("warm up")
         report["icd10-coder"] = {
             "clinical": measure(theirs, clinical),
-            "inclusion": measure(theirs, terms),
+            "inclusion": measure(theirs, terms, True),
         }
     print(f"clinical queries: {len(clinical)}; inclusion terms: {len(terms)}\n")
-    print("| tool | clinical top-1 | clinical top-5 | inclusion top-1 | inclusion top-5 |"
-          " median ms | p99 ms |")
+    print(
+        "| tool | clinical top-1 | clinical top-5 | inclusion top-1 | inclusion top-5 |"
+        " median ms | p99 ms |"
+    )
     print("|---|---|---|---|---|---|---|")
     for tool, r in report.items():
         c, i = r["clinical"], r["inclusion"]
-        print(f"| {tool} | {c['top1']:.3f} | {c['top5']:.3f} | {i['top1']:.3f} | {i['top5']:.3f}"
-              f" | {c['median_ms']} | {c['p99_ms']} |")
+        print(
+            f"| {tool} | {c['top1']:.3f} | {c['top5']:.3f} | {i['top1']:.3f} | {i['top5']:.3f}"
+            f" | {c['median_ms']} | {c['p99_ms']} |"
+        )
     if theirs:
         a, b = report["chartcode"]["clinical"], report["icd10-coder"]["clinical"]
-        print(f"\nspeed ratio (peer median / chartcode median): "
-              f"{float(b['median_ms']) / float(a['median_ms']):.1f}x")  # type: ignore[arg-type]
+        print(
+            f"\nspeed ratio (peer median / chartcode median): "
+            f"{float(b['median_ms']) / float(a['median_ms']):.1f}x"
+        )  # type: ignore[arg-type]
     if args.misses:
         for q, ok, got in report["chartcode"]["clinical"]["misses"]:  # type: ignore[union-attr]
             print(f"MISS {q!r}: want {ok}, got {got}")
     RESULTS.parent.mkdir(exist_ok=True)
-    slim = {t: {k: {m: v for m, v in d.items() if m != "misses"} for k, d in r.items()}
-            for t, r in report.items()}
+    slim = {
+        t: {k: {m: v for m, v in d.items() if m != "misses"} for k, d in r.items()}
+        for t, r in report.items()
+    }
     RESULTS.write_text(json.dumps(slim, indent=2) + "\n")
     return 0
 

@@ -335,3 +335,18 @@ def _strip_plural_s(w: str) -> str:
     if len(w) - 1 >= _MIN_STEM:
         return w[:-1]
     return w
+
+
+ADJECTIVES_FILE = "adjectives.tsv"
+
+
+@cache
+def adjective_nouns() -> dict[str, str]:
+    """Anatomical adjectives and the noun the index files enter by ("esophageal" -> esophagus).
+
+    Titles say "Malignant neoplasm of esophagus" and the Neoplasm table lists "esophagus";
+    people write "esophageal cancer". An empty table while the file is not shipped.
+    """
+    if not exists(ADJECTIVES_FILE):
+        return {}
+    return {a.lower(): n.lower() for _, (a, n) in rows(ADJECTIVES_FILE, ("adjective", "noun"))}

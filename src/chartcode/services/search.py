@@ -24,7 +24,7 @@ from chartcode.codes import compact, display, is_code_like
 from chartcode.services.index_walk import IndexHit, walk
 from chartcode.services.releases import in_force
 from chartcode.services.search_query import Query, Unit, analyse, match_form
-from chartcode.services.search_rank import Scored, score
+from chartcode.services.search_rank import Scored, reading_words, score
 from chartcode.store.icd10cm_extensions import with_seventh
 from chartcode.store.reference import ReferenceStore
 
@@ -66,10 +66,24 @@ class _Candidate:
     path: list[str] | None = None
     flags: list[str] = field(default_factory=list)
     bonus: float = 0.0
+    index_coverage: float = 0.0
+    index_precision: float = 0.0
 
     @property
     def total(self) -> float:
-        return (self.scored.score if self.scored else 0.0) + self.bonus
+        """The lexical score, or what the index path earns when it reads the query better.
+
+        An index path that accounts for every query word is the official route to the code:
+        it scores as a full lexical match would, whatever words the title itself uses
+        ("liver mets" -> Neoplasm, liver, secondary -> C78.7).
+        """
+        lexical = self.scored.score if self.scored else 0.0
+        if self.scored and self.index_coverage:
+            routed = (
+                2.0 * self.index_coverage + self.index_precision + self.scored.parts["structure"]
+            )
+            lexical = max(lexical, routed)
+        return lexical + self.bonus
 
 
 class Searcher:
@@ -98,7 +112,11 @@ class Searcher:
         for c in cands.values():
             c.scored = score(query, c.title, c.extra, c.billable)
         # A candidate that names none of the query's concepts is noise from the fallback.
-        kept = [c for c in cands.values() if c.scored and c.scored.parts["query"] > 0]
+        kept = [
+            c
+            for c in cands.values()
+            if c.scored and (c.scored.parts["query"] > 0 or c.index_coverage > 0)
+        ]
         ranked = sorted(kept, key=lambda c: (-c.total, len(c.code), c.code))
         top = ranked[:limit]
         for c in top[:VERIFY_TOP]:
@@ -183,7 +201,9 @@ class Searcher:
                 cand.path = [f"{hit.source}: " + " > ".join(hit.path)] + (
                     [f"column {hit.column}"] if hit.column else []
                 )
-                covered = 1 - len(hit.unmatched) / max(1, len(hit.matched) + len(hit.unmatched))
+                covered = len(hit.matched) / max(1, len(hit.matched) + len(hit.unmatched))
+                cand.index_coverage = covered
+                cand.index_precision = _path_precision(hit.path[-1], query)
                 cand.bonus = INDEX_BONUS * covered
                 if code != hit.code_key:
                     cand.flags.append(
@@ -303,6 +323,15 @@ class Searcher:
         )
 
 
+def _path_precision(term: str, query: Query) -> float:
+    """Share of the last index term's own words that the query asked for."""
+    required, _optional = reading_words(term)
+    if not required:
+        return 1.0
+    asked = query.words
+    return sum(1 for w in required if w in asked) / len(required)
+
+
 def _known(form: str, words: list[str]) -> bool:
     from bisect import bisect_left
 
@@ -328,7 +357,7 @@ def _synonyms(units: list[Unit]) -> dict[str, list[str]]:
     """Lay phrases and abbreviations as the index walk's extra readings."""
     out: dict[str, list[str]] = {}
     for u in units:
-        if u.kind in ("lay", "abbreviation"):
+        if u.kind in ("lay", "abbreviation") or len(u.alternatives) > 1:
             out[u.surface.lower()] = [" ".join(a) for a in u.alternatives]
     return out
 

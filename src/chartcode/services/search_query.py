@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from chartcode.lexicon.language import (
     abbreviations,
+    adjective_nouns,
     is_word_like,
     lay_terms,
     normalise_spelling,
@@ -118,6 +120,13 @@ def _alt(phrase: str) -> tuple[str, ...]:
     return tuple(match_form(w) for w in _tokens(phrase) if w.lower() not in STOP_WORDS)
 
 
+@cache
+def _lexicon_words() -> frozenset[str]:
+    """Every word of a lay phrase or abbreviation: known words, never "corrected"."""
+    keys = list(lay_terms()) + list(abbreviations())
+    return frozenset(w for k in keys for w in k.split())
+
+
 def _is_detail(token: str) -> bool:
     low = token.lower()
     return low in SIDES or low in BOTH_SIDES or low in ENCOUNTER_WORDS or low == "encounter"
@@ -158,7 +167,7 @@ def _spelled(
 ) -> str:
     """The token in US spelling, or corrected against the store's words when unknown."""
     low = token.lower()
-    if low in STOP_WORDS or low in abbr or low in lay or _is_detail(token):
+    if low in STOP_WORDS or low in _lexicon_words() or _is_detail(token):
         return token
     spelled = normalise_spelling(low)
     if spelled != low:
@@ -200,6 +209,9 @@ def _word_unit(
         return _lay_unit(token, low, lay[low])
     if token.isdigit():
         return Unit(token, "number", ((token,),))
+    noun = adjective_nouns().get(low)
+    if noun:
+        return Unit(token, "word", ((match_form(low),), _alt(noun)), f"{token} -> {noun}")
     return Unit(token, "word", ((match_form(low),),))
 
 

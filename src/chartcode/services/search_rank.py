@@ -80,7 +80,7 @@ class Scored:
         )
 
 
-def _reading_words(text: str) -> tuple[list[str], set[str]]:
+def reading_words(text: str) -> tuple[list[str], set[str]]:
     """(required words, optional words) of a title.
 
     Optional: parenthesised words (nonessential modifiers), and clauses that only state a
@@ -103,7 +103,7 @@ def _reading_words(text: str) -> tuple[list[str], set[str]]:
 
 
 def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
-    required, optional = _reading_words(text)
+    required, optional = reading_words(text)
     have = set(required) | optional
     matched: dict[str, list[str]] = {}
     missing: list[str] = []
