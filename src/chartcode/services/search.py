@@ -34,6 +34,8 @@ FTS_LIMIT = 150
 ENOUGH = 25
 INDEX_BONUS = 0.25  # the official route from words to a code; only when it covers the query
 VERIFY_TOP = 5
+DESCEND_TOP = 8
+HEADER_STEP = 0.01
 ENCOUNTER_CHAR = {"initial": "A", "subsequent": "D", "sequela": "S"}
 
 
@@ -118,6 +120,7 @@ class Searcher:
             if c.scored and (c.scored.parts["query"] > 0 or c.index_coverage > 0)
         ]
         ranked = sorted(kept, key=lambda c: (-c.total, len(c.code), c.code))
+        ranked = self._descend(ranked, query, cands)
         top = ranked[:limit]
         for c in top[:VERIFY_TOP]:
             if c.system == "icd10cm":
@@ -209,6 +212,55 @@ class Searcher:
                     cand.flags.append(
                         f"index gives {hit.code}; completed to {display('icd10cm', code)}"
                     )
+
+    def _descend(
+        self, ranked: list[_Candidate], query: Query, cands: dict[str, _Candidate]
+    ) -> list[_Candidate]:
+        """A header ranked near the top stands for its default billable code below it.
+
+        The code a coder lands on from a header is the child the query's words fit best,
+        which for a query with no more detail is the "unspecified" / "without" child.
+        """
+        changed = False
+        ranked = list(ranked)
+        for head in ranked[:DESCEND_TOP]:
+            if head.system != "icd10cm" or head.billable:
+                continue
+            child = self._best_child(head, query, cands)
+            if child is not None and all(child is not c for c in ranked):
+                ranked.append(child)
+            if child is not None and child.total <= head.total:
+                child.bonus += head.total - child.total + HEADER_STEP
+                child.flags.append(f"the code under {display('icd10cm', head.code)} that fits")
+                changed = True
+        if not changed:
+            return ranked
+        return sorted(ranked, key=lambda c: (-c.total, len(c.code), c.code))
+
+    def _best_child(
+        self, head: _Candidate, query: Query, cands: dict[str, _Candidate]
+    ) -> _Candidate | None:
+        best: _Candidate | None = None
+        frontier = [head.code]
+        for _depth in range(3):  # a category, its subcategories, their codes
+            nxt = []
+            for code in frontier:
+                for child, kind, title, billable in self.store.cm_children(head.release_id, code):
+                    if kind == "extension":
+                        continue
+                    nxt.append(child)
+                    if not billable:
+                        continue
+                    key = f"icd10cm:{child}"
+                    cand = cands.get(key)
+                    if cand is None:
+                        extra = self.store.cm_inclusion_text(head.release_id, child)
+                        cand = _Candidate("icd10cm", child, head.release_id, title, extra, True)
+                        cand.scored = score(query, title, extra, True)
+                    if best is None or cand.total > best.total:
+                        best = cand
+            frontier = nxt
+        return best
 
     def _complete(self, rid: int, hit: IndexHit, query: Query) -> str | None:
         """The billable code an index entry leads to, using the query's encounter."""
@@ -325,7 +377,7 @@ class Searcher:
 
 def _path_precision(term: str, query: Query) -> float:
     """Share of the last index term's own words that the query asked for."""
-    required, _optional = reading_words(term)
+    required, _optional, _defaults = reading_words(term)
     if not required:
         return 1.0
     asked = query.words

@@ -31,8 +31,11 @@ CLAUSE = re.compile(r",|\s(?=without\s)")
 
 # Words that restate a default: a code is not less right for carrying them.
 ALWAYS_FREE = frozenset(
-    {"unspecified", "nos", "specified", "site", "mellitus", "type", "disease", "disorder"}
-)
+    {
+        "unspecified", "nos", "not", "specified", "site", "mellitus", "type", "disease",
+        "disorder", "uncomplicated",
+    }
+)  # fmt: skip
 FREE_WITHOUT_DETAIL = {
     "encounter": frozenset({"initial", "encounter"}),
     "open": frozenset({"closed"}),
@@ -57,7 +60,10 @@ CONFLICTS = {
     },
 }
 W_QUERY, W_TITLE = 2.0, 1.0
-BILLABLE_BONUS, HEADER_PENALTY = 0.1, 0.3
+BILLABLE_BONUS, HEADER_PENALTY = 0.1, 0.1
+DEFAULT_BONUS = 0.03
+ALT_STEP = 0.03
+UNSPECIFIED = re.compile(r"\b(unspecified|NOS)\b", re.I)
 AGREE_BONUS, CONFLICT_PENALTY = 0.15, 1.0
 INCLUSION_PENALTY = 0.02  # a title reading beats an equal inclusion-term reading
 
@@ -80,38 +86,42 @@ class Scored:
         )
 
 
-def reading_words(text: str) -> tuple[list[str], set[str]]:
-    """(required words, optional words) of a title.
+def reading_words(text: str) -> tuple[list[str], set[str], set[str]]:
+    """(required, optional, default-only) words of a title.
 
-    Optional: parenthesised words (nonessential modifiers), and clauses that only state a
-    default: one that begins ", unspecified ..." (", unspecified organism", ", unspecified as
-    acute or chronic") and one that begins "without ..." ("without complications").
+    Optional: parenthesised words (nonessential modifiers): they match when asked and cost
+    nothing when not. Default-only: clauses that only state a default, one that begins
+    ", unspecified ..." (", unspecified organism", ", unspecified whether with or without
+    hypoxia") or "without ..." ("without complications"): they cost nothing, and they never
+    count as naming what the query asked for ("with aura" is not matched by "without aura").
     """
     optional = {match_form(w) for inner in PARENS.findall(text) for w in WORD.findall(inner)}
     plain = PARENS.sub(" ", text)
     required: list[str] = []
+    defaults: set[str] = set()
     for i, clause in enumerate(CLAUSE.split(plain)):
         words = [w for w in WORD.findall(clause) if w.lower() not in STOP_WORDS]
         if not words:
             continue
         first = words[0].lower()
-        if (i > 0 and first == "unspecified") or first == "without":
-            optional.update(match_form(w) for w in words)
+        if (i > 0 and first in ("unspecified", "not")) or first == "without":
+            defaults.update(match_form(w) for w in words)
         else:
             required += [match_form(w) for w in words]
-    return required, optional
+    return required, optional, defaults - set(required)
 
 
 def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
-    required, optional = reading_words(text)
+    required, optional, defaults = reading_words(text)
     have = set(required) | optional
     matched: dict[str, list[str]] = {}
     missing: list[str] = []
     covered = 0.0
     for unit in query.units:
         best, best_alt = 0.0, tuple[str, ...]()
-        for alt in unit.alternatives:
-            hit = sum(1 for w in alt if w in have) / len(alt)
+        for rank, alt in enumerate(unit.alternatives):
+            # Readings are listed most likely first; a later one is worth a little less.
+            hit = sum(1 for w in alt if w in have) / len(alt) * (1 - ALT_STEP * rank)
             if hit > best:
                 best, best_alt = hit, alt
         covered += best
@@ -120,15 +130,17 @@ def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
         else:
             missing.append(unit.surface)
     q_cov = covered / len(query.units) if query.units else 0.0
-    free: set[str] = set(ALWAYS_FREE)
-    for key, defaults in FREE_WITHOUT_DETAIL.items():
+    free: set[str] = set(ALWAYS_FREE) | defaults
+    for key, implied in FREE_WITHOUT_DETAIL.items():
         if key not in query.detail:
-            free |= defaults
+            free |= implied
     asked = query.words
     extra = [w for w in dict.fromkeys(required) if w not in asked and w not in free]
     named = [w for w in dict.fromkeys(required) if w in asked]
     t_cov = len(named) / (len(named) + len(extra)) if named or extra else 0.0
     structure = BILLABLE_BONUS if billable else -HEADER_PENALTY
+    if not extra and UNSPECIFIED.search(text):
+        structure += DEFAULT_BONUS  # between equally full readings, the default code
     words = set(required)
     for key, value in query.detail.items():
         if value in words or (key == "side" and value == "bilateral" and "bilateral" in words):
