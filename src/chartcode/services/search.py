@@ -70,6 +70,7 @@ class _Candidate:
     bonus: float = 0.0
     index_coverage: float = 0.0
     index_precision: float = 0.0
+    lift: float = 0.0  # raised to the score of the header it stands for
 
     @property
     def total(self) -> float:
@@ -85,7 +86,7 @@ class _Candidate:
                 2.0 * self.index_coverage + self.index_precision + self.scored.parts["structure"]
             )
             lexical = max(lexical, routed)
-        return lexical + self.bonus
+        return lexical + self.bonus + self.lift
 
 
 class Searcher:
@@ -230,7 +231,7 @@ class Searcher:
             if child is not None and all(child is not c for c in ranked):
                 ranked.append(child)
             if child is not None and child.total <= head.total:
-                child.bonus += head.total - child.total + HEADER_STEP
+                child.lift += head.total - child.total + HEADER_STEP
                 child.flags.append(f"the code under {display('icd10cm', head.code)} that fits")
                 changed = True
         if not changed:
@@ -357,8 +358,15 @@ class Searcher:
     def _hit(self, c: _Candidate, versions: dict[int, str]) -> SearchHit:
         s = c.scored
         explain = s.explain() if s else ""
+        if c.index_coverage and s and c.total - c.bonus - c.lift > s.score:
+            explain = (
+                f"index path reads {c.index_coverage:.0%} of the query x2 + its last term "
+                f"{c.index_precision:.2f} + structure {s.parts['structure']:+.2f}"
+            )
         if c.bonus:
             explain += f" + index path {c.bonus:.2f}"
+        if c.lift:
+            explain += f" + {c.lift:.2f} to stand for the header above it"
         if s and s.via != "title":
             explain += f"; matched the inclusion term '{s.reading}'"
         return SearchHit(
