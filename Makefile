@@ -34,6 +34,8 @@ test: $(TSTAMP)
 bench: $(TSTAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/lookup.py
+	$(BIN)/python benchmarks/search_eval.py
+	$(BIN)/python benchmarks/explain_readability.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,7 @@ from chartcode.errors import InvalidInput
 from chartcode.paths import default_store_path
 from chartcode.services import data as data_service
 from chartcode.services.lookup import CodeResult, Lookup
-from chartcode.services.search import SearchHit, search
+from chartcode.services.search import Searcher, SearchHit
 from chartcode.store.build import ImportedFile, Progress
 from chartcode.store.reference import ReferenceStore
 
@@ -58,6 +58,7 @@ class Chartcode:
         self.on = parse_date(on)
         self._store: ReferenceStore | None = None
         self._lookup: Lookup | None = None
+        self._searcher: Searcher | None = None
 
     @property
     def store(self) -> ReferenceStore:
@@ -110,7 +111,16 @@ class Chartcode:
     def search(
         self, query: str, on: str | date | None = None, system: str | None = None, limit: int = 20
     ) -> list[SearchHit]:
-        return search(self.store, query, self._date(on), system=system, limit=limit)
+        """Ranked codes for words, abbreviations, lay terms or a code; see services/search."""
+        if self._searcher is None or self._searcher.store is not self.store:
+            self._searcher = Searcher(self.store)
+        return self._searcher.search(query, self._date(on), system=system, limit=limit)
+
+    def read_query(self, query: str) -> list[str]:
+        """How search reads a query: abbreviations expanded, lay words, spellings corrected."""
+        from chartcode.services.search_query import analyse
+
+        return analyse(query).describe()
 
     def status(self) -> list[data_service.ReleaseStatus]:
         return data_service.status(self.store_path)

@@ -83,21 +83,28 @@ def lookup(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find in code titles.")],
+    query: Annotated[
+        str, typer.Argument(help="Words, abbreviations, lay terms or a code (or its start).")
+    ],
     system: Annotated[str | None, typer.Option(help="Limit to one system.")] = None,
     limit: Annotated[int, typer.Option(help="Most results to show.")] = 20,
     date: DateOpt = None,
     json_: JsonOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """Search code titles in every loaded system."""
+    """Find codes from the words clinicians and patients use, with why each matched."""
     from chartcode.cli.render import print_json, search_table
 
-    hits = _desk(store, date, json_).search(query, system=system, limit=limit)
+    desk = _desk(store, date, json_)
+    hits = desk.search(query, system=system, limit=limit)
+    reading = desk.read_query(query)
     if json_:
-        print_json(out, {"query": query, "results": [h.to_dict() for h in hits]})
+        print_json(
+            out,
+            {"query": query, "read_as": reading, "results": [h.to_dict() for h in hits]},
+        )
     else:
-        out.print(search_table(hits))
+        out.print(search_table(hits, reading))
 
 
 @data_app.command("status")
@@ -122,9 +129,7 @@ def data_status(json_: JsonOpt = False, store: StoreOpt = None) -> None:
 
 @data_app.command("import")
 def data_import(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Official files, zips or folders of them.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Official files, zips or folders of them.")],
     version: Annotated[str | None, typer.Option(help="Override the release version label.")] = None,
     effective_from: Annotated[
         str | None, typer.Option(help="Override the date the release is in force from.")

@@ -70,13 +70,26 @@ def _source_order(source_id: str) -> int:
     return int(source_id.lstrip("s") or 0)
 
 
-def search_table(hits: Iterable[Any]) -> Table:
-    t = Table(title="Search results", title_justify="left")
-    for col in ("system", "code", "title", "billable", "score"):
-        t.add_column(col)
+def search_table(hits: Iterable[Any], notes: Iterable[str] = ()) -> Group:
+    """Ranked results: the code, why it matched (words, index path) and what to check."""
+    t = Table(title="Search results", title_justify="left", show_lines=True)
+    for col in ("code", "title", "bill", "score", "why"):
+        t.add_column(col, no_wrap=col in ("code", "bill", "score"))
     for h in hits:
-        t.add_row(h.system, h.code, h.title, "yes" if h.billable else "no", f"{h.score:.2f}")
-    return t
+        why = Text()
+        if h.matched:
+            why.append(
+                "; ".join(f"{q} -> {' '.join(w)}" for q, w in h.matched.items()), style="dim"
+            )
+        for p in h.path or []:
+            why.append(f"\n{p}", style="cyan")
+        for f in h.flags:
+            why.append(f"\n! {f}", style="yellow")
+        title = Text(h.title)
+        title.append(f"  {h.system}", style="dim")
+        t.add_row(h.code, title, "yes" if h.billable else "no", f"{h.score:.2f}", why)
+    head = [Text("Read as: " + "; ".join(notes), style="dim")] if notes else []
+    return Group(*head, t)
 
 
 def status_table(rows: Iterable[Any]) -> Table:
