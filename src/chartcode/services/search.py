@@ -81,7 +81,7 @@ class _Candidate:
         ("liver mets" -> Neoplasm, liver, secondary -> C78.7).
         """
         lexical = self.scored.score if self.scored else 0.0
-        if self.scored and self.index_coverage:
+        if self.scored and self.index_coverage >= 1.0:
             routed = (
                 2.0 * self.index_coverage + self.index_precision + self.scored.parts["structure"]
             )
@@ -358,7 +358,7 @@ class Searcher:
     def _hit(self, c: _Candidate, versions: dict[int, str]) -> SearchHit:
         s = c.scored
         explain = s.explain() if s else ""
-        if c.index_coverage and s and c.total - c.bonus - c.lift > s.score:
+        if c.index_coverage >= 1.0 and s and c.total - c.bonus - c.lift > s.score:
             explain = (
                 f"index path reads {c.index_coverage:.0%} of the query x2 + its last term "
                 f"{c.index_precision:.2f} + structure {s.parts['structure']:+.2f}"

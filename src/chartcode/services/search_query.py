@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from chartcode.lexicon.language import (
@@ -84,6 +84,7 @@ class Unit:
     kind: str  # word | lay | abbreviation | number
     alternatives: tuple[tuple[str, ...], ...]
     note: str | None = None  # "CHF = congestive heart failure", "heart attack -> myocardial ..."
+    negated: bool = False  # said after "without": matched by a title's "without ..." clause
 
     @property
     def words(self) -> frozenset[str]:
@@ -118,6 +119,11 @@ def _phrase_key(tokens: list[str]) -> str:
 
 def _alt(phrase: str) -> tuple[str, ...]:
     return tuple(match_form(w) for w in _tokens(phrase) if w.lower() not in STOP_WORDS)
+
+
+def _is_letter_name(token: str) -> bool:
+    """A capital letter that names a type ("Hepatitis A", "influenza B"), not the article."""
+    return len(token) == 1 and token.isupper()
 
 
 @cache
@@ -155,7 +161,21 @@ def analyse(
             units.append(unit)
         i += used
     units += [Unit(t, "word", ((match_form(t),),)) for t in tokens if _is_detail(t)]
-    return Query(text, units, _detail(tokens), corrections)
+    return Query(text, _negate(text, units), _detail(tokens), corrections)
+
+
+def _negate(text: str, units: list[Unit]) -> list[Unit]:
+    """Units inside a "without ..." phrase (to the next comma) are said to be absent."""
+    negated: set[str] = set()
+    for clause in re.finditer(r"\bwithout\b([^,;]*)", text, re.I):
+        negated.update(t.lower() for t in _tokens(clause.group(1)))
+    out = []
+    for u in units:
+        if u.surface.lower() == "without":
+            continue
+        words = {t.lower() for t in _tokens(u.surface)}
+        out.append(replace(u, negated=True) if words and words <= negated else u)
+    return out
 
 
 def _spelled(
@@ -201,7 +221,7 @@ def _word_unit(
     token: str, lay: dict[str, list[str]], abbr: dict[str, list], context: str
 ) -> Unit | None:
     low = token.lower()
-    if low in STOP_WORDS:
+    if low in STOP_WORDS and not _is_letter_name(token):
         return None
     if low in abbr and (token.isupper() or not is_word_like(low)) and len(low) > 1:
         return _abbreviation_unit(token, low, context)

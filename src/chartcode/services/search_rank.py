@@ -86,6 +86,11 @@ class Scored:
         )
 
 
+def _kept(word: str) -> bool:
+    """Words that carry meaning: not joining words, but a capital letter is ("Hepatitis A")."""
+    return word.lower() not in STOP_WORDS or (len(word) == 1 and word.isupper())
+
+
 def reading_words(text: str) -> tuple[list[str], set[str], set[str]]:
     """(required, optional, default-only) words of a title.
 
@@ -100,7 +105,7 @@ def reading_words(text: str) -> tuple[list[str], set[str], set[str]]:
     required: list[str] = []
     defaults: set[str] = set()
     for i, clause in enumerate(CLAUSE.split(plain)):
-        words = [w for w in WORD.findall(clause) if w.lower() not in STOP_WORDS]
+        words = [w for w in WORD.findall(clause) if _kept(w)]
         if not words:
             continue
         first = words[0].lower()
@@ -117,16 +122,22 @@ def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
     matched: dict[str, list[str]] = {}
     missing: list[str] = []
     covered = 0.0
+    conflict = 0
     for unit in query.units:
+        # What the query says is absent is matched by the title's "without ..." clause and
+        # contradicted by the same words among what the title asserts.
+        pool = defaults if unit.negated else have
+        if unit.negated and any(set(a) <= set(required) for a in unit.alternatives if a):
+            conflict += 1
         best, best_alt = 0.0, tuple[str, ...]()
         for rank, alt in enumerate(unit.alternatives):
             # Readings are listed most likely first; a later one is worth a little less.
-            hit = sum(1 for w in alt if w in have) / len(alt) * (1 - ALT_STEP * rank)
+            hit = sum(1 for w in alt if w in pool) / len(alt) * (1 - ALT_STEP * rank)
             if hit > best:
                 best, best_alt = hit, alt
         covered += best
         if best > 0:
-            matched[unit.surface] = [w for w in best_alt if w in have]
+            matched[unit.surface] = [w for w in best_alt if w in pool]
         else:
             missing.append(unit.surface)
     q_cov = covered / len(query.units) if query.units else 0.0
@@ -134,7 +145,7 @@ def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
     for key, implied in FREE_WITHOUT_DETAIL.items():
         if key not in query.detail:
             free |= implied
-    asked = query.words
+    asked = frozenset(w for u in query.units if not u.negated for w in u.words)
     extra = [w for w in dict.fromkeys(required) if w not in asked and w not in free]
     named = [w for w in dict.fromkeys(required) if w in asked]
     t_cov = len(named) / (len(named) + len(extra)) if named or extra else 0.0
@@ -147,6 +158,7 @@ def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
             structure += AGREE_BONUS
         if words & CONFLICTS.get(key, {}).get(value, set()):
             structure -= CONFLICT_PENALTY
+    structure -= CONFLICT_PENALTY * conflict
     if via != "title":
         structure -= INCLUSION_PENALTY
     total = W_QUERY * q_cov + W_TITLE * t_cov + structure
