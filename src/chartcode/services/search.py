@@ -385,7 +385,7 @@ class Searcher:
 
 def _path_precision(term: str, query: Query) -> float:
     """Share of the last index term's own words that the query asked for."""
-    required, _optional, _defaults = reading_words(term)
+    required = reading_words(term).required
     if not required:
         return 1.0
     asked = query.words

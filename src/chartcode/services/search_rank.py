@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from chartcode.services.search_query import STOP_WORDS, Query, match_form
 
@@ -62,6 +63,7 @@ CONFLICTS = {
 W_QUERY, W_TITLE = 2.0, 1.0
 BILLABLE_BONUS, HEADER_PENALTY = 0.1, 0.1
 DEFAULT_BONUS = 0.03
+VAGUE_PENALTY = 0.05
 ALT_STEP = 0.03
 UNSPECIFIED = re.compile(r"\b(unspecified|NOS)\b", re.I)
 AGREE_BONUS, CONFLICT_PENALTY = 0.15, 1.0
@@ -91,34 +93,49 @@ def _kept(word: str) -> bool:
     return word.lower() not in STOP_WORDS or (len(word) == 1 and word.isupper())
 
 
-def reading_words(text: str) -> tuple[list[str], set[str], set[str]]:
-    """(required, optional, default-only) words of a title.
+class Reading(NamedTuple):
+    """The words of a title, by what they do to a match.
 
-    Optional: parenthesised words (nonessential modifiers): they match when asked and cost
-    nothing when not. Default-only: clauses that only state a default, one that begins
-    ", unspecified ..." (", unspecified organism", ", unspecified whether with or without
-    hypoxia") or "without ..." ("without complications"): they cost nothing, and they never
-    count as naming what the query asked for ("with aura" is not matched by "without aura").
+    ``required``: what the title asserts. ``optional``: parenthesised words (nonessential
+    modifiers): they match when asked and cost nothing when not. ``absent``: a "without ..."
+    clause: costs nothing, and matches only what the query says is absent ("with aura" is
+    not matched by "without aura"). ``open``: a clause that leaves a detail open (",
+    unspecified stage", ", not intractable"): costs nothing, and a query that says it is
+    matched, a little less surely than by an asserted word.
     """
+
+    required: list[str]
+    optional: set[str]
+    absent: set[str]
+    open: set[str]
+
+
+def reading_words(text: str) -> Reading:
     optional = {match_form(w) for inner in PARENS.findall(text) for w in WORD.findall(inner)}
     plain = PARENS.sub(" ", text)
     required: list[str] = []
-    defaults: set[str] = set()
+    absent: set[str] = set()
+    open_: set[str] = set()
     for i, clause in enumerate(CLAUSE.split(plain)):
         words = [w for w in WORD.findall(clause) if _kept(w)]
         if not words:
             continue
         first = words[0].lower()
-        if (i > 0 and first in ("unspecified", "not")) or first == "without":
-            defaults.update(match_form(w) for w in words)
+        if first == "without":
+            absent.update(match_form(w) for w in words[1:])
+        elif i > 0 and first in ("unspecified", "not"):
+            open_.update(match_form(w) for w in words)
         else:
             required += [match_form(w) for w in words]
-    return required, optional, defaults - set(required)
+    asserted = set(required)
+    return Reading(required, optional, absent - asserted, open_ - asserted)
 
 
 def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
-    required, optional, defaults = reading_words(text)
+    required, optional, absent, open_ = reading_words(text)
     have = set(required) | optional
+    defaults = absent | open_
+    vague = 0
     matched: dict[str, list[str]] = {}
     missing: list[str] = []
     covered = 0.0
@@ -126,7 +143,7 @@ def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
     for unit in query.units:
         # What the query says is absent is matched by the title's "without ..." clause and
         # contradicted by the same words among what the title asserts.
-        pool = defaults if unit.negated else have
+        pool = absent if unit.negated else have | open_
         if unit.negated and any(set(a) <= set(required) for a in unit.alternatives if a):
             conflict += 1
         best, best_alt = 0.0, tuple[str, ...]()
@@ -135,6 +152,8 @@ def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
             hit = sum(1 for w in alt if w in pool) / len(alt) * (1 - ALT_STEP * rank)
             if hit > best:
                 best, best_alt = hit, alt
+        if best > 0 and not unit.negated and not (unit.words & have):
+            vague += 1  # named only where the title leaves it open
         covered += best
         if best > 0:
             matched[unit.surface] = [w for w in best_alt if w in pool]
@@ -150,7 +169,7 @@ def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
     named = [w for w in dict.fromkeys(required) if w in asked]
     t_cov = len(named) / (len(named) + len(extra)) if named or extra else 0.0
     structure = BILLABLE_BONUS if billable else -HEADER_PENALTY
-    if not extra and UNSPECIFIED.search(text):
+    if not extra and not vague and UNSPECIFIED.search(text):
         structure += DEFAULT_BONUS  # between equally full readings, the default code
     words = set(required)
     for key, value in query.detail.items():
@@ -158,7 +177,7 @@ def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
             structure += AGREE_BONUS
         if words & CONFLICTS.get(key, {}).get(value, set()):
             structure -= CONFLICT_PENALTY
-    structure -= CONFLICT_PENALTY * conflict
+    structure -= CONFLICT_PENALTY * conflict + VAGUE_PENALTY * vague
     if via != "title":
         structure -= INCLUSION_PENALTY
     total = W_QUERY * q_cov + W_TITLE * t_cov + structure
