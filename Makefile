@@ -36,6 +36,8 @@ bench: $(TSTAMP)
 	$(BIN)/python benchmarks/lookup.py
 	$(BIN)/python benchmarks/search_eval.py
 	$(BIN)/python benchmarks/explain_readability.py
+	$(BIN)/python benchmarks/redact_eval.py
+	$(BIN)/python benchmarks/pcs_eval.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

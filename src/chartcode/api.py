@@ -48,6 +48,9 @@ if TYPE_CHECKING:  # the fee methods' result types; fees is imported when first 
         LineInput,
         ProceduresResult,
     )
+    from chartcode.services.pcs.state import BuildResult
+    from chartcode.services.pcs.table_listing import PcsTableListing
+    from chartcode.services.redact import RedactionResult
 
 
 class Chartcode:
@@ -121,6 +124,21 @@ class Chartcode:
         from chartcode.services.search_query import analyse
 
         return analyse(query).describe()
+
+    def pcs_build(self, text: str | None = None, on: str | date | None = None) -> BuildResult:
+        """An ICD-10-PCS code built axis by axis from a description (none: start the walk).
+
+        ``result.state`` continues the walk: ``services.pcs_builder.choose(state, pos, value)``.
+        """
+        from chartcode.services import pcs_builder
+
+        return pcs_builder.build(self.store, text or "", self._date(on))
+
+    def pcs_table(self, code: str, on: str | date | None = None) -> PcsTableListing:
+        """The ICD-10-PCS table a code starts with (``0SG``), rows and labels as printed."""
+        from chartcode.services.pcs.table_listing import pcs_table
+
+        return pcs_table(self.store, code, self._date(on))
 
     def status(self) -> list[data_service.ReleaseStatus]:
         return data_service.status(self.store_path)
@@ -215,6 +233,30 @@ class Chartcode:
             base_units=base_units,
             locality=locality,
             zip5=zip5,
+        )
+
+    def redact(
+        self,
+        text: str,
+        style: str = "tag",
+        *,
+        seed: int | None = None,
+        mask_char: str = "█",
+        keep_zip3: bool = True,
+        use_store: bool = True,
+    ) -> RedactionResult:
+        """PHI removed from ``text`` (tag, mask or surrogate style); see ``services.redact``.
+
+        When this desk's store exists, the words of its code-set titles are protected from
+        redaction too; no store is needed (and none is built) to redact.
+        """
+        from chartcode.services import redact as redaction
+
+        vocabulary = None
+        if use_store and self.store_path.exists():
+            vocabulary = redaction.store_vocabulary(self.store_path)
+        return redaction.redact(
+            text, style, vocabulary=vocabulary, seed=seed, mask_char=mask_char, keep_zip3=keep_zip3
         )
 
 

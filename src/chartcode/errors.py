@@ -124,3 +124,10 @@ class ModifierNotAllowed(ChartcodeError):
             "modifier": self.modifier,
             "rule_id": self.rule_id,
         }
+
+
+class RedactionError(ChartcodeError):
+    """A redaction key or mapping file cannot be used (wrong key, damaged or edited file)."""
+
+    code = "redaction_error"
+    exit_code = 2

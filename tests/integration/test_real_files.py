@@ -78,7 +78,13 @@ def test_pcs_axes_carry_labels_and_definitions(desk):
     assert r.title == "Resection of Appendix, Percutaneous Endoscopic Approach"
     names = [a.name for a in r.axes]
     assert names == [
-        "Section", "Body System", "Operation", "Body Part", "Approach", "Device", "Qualifier"
+        "Section",
+        "Body System",
+        "Operation",
+        "Body Part",
+        "Approach",
+        "Device",
+        "Qualifier",
     ]
     op = r.axes[2]
     assert op.label == "Resection" and op.definition and "all of a body part" in op.definition

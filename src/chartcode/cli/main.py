@@ -195,6 +195,14 @@ from chartcode.cli.fee import fee_command  # noqa: E402  (imports main lazily)
 
 app.command("fee")(fee_command)
 
+from chartcode.cli.pcs import pcs_app  # noqa: E402
+
+app.add_typer(pcs_app, name="pcs")
+
+from chartcode.cli.redact import redact_command  # noqa: E402  (imports main lazily)
+
+app.command("redact")(redact_command)
+
 
 def run() -> None:
     """Console-script entry point: the one place errors become messages and exit codes."""
