@@ -4,69 +4,21 @@ The same measure as benchmarks/redact_eval.py: a PHI string is caught when each 
 redacted, leaving out words that identify no one (articles, prepositions, honorifics).
 """
 
-import json
-import re
-
 import pytest
 
 from chartcode.redaction.engine import PhiFinder
 from tests.conftest import shared_file
 
-NON_IDENTIFYING = frozenset(
-    [
-        "the",
-        "in",
-        "at",
-        "of",
-        "on",
-        "and",
-        "a",
-        "an",
-        "dr",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "prof",
-        "doctor",
-    ]
-)
-
 
 @pytest.fixture(scope="module")
 def scores():
-    path = shared_file("eval/asq-phi-dev/queries_dev.txt")
+    """The benchmark's own scoring (benchmarks/redact_eval.py), so test and report agree."""
+    from benchmarks.redact_eval import load_asq, score
+
     finder = PhiFinder()
-    caught: dict[str, list[int]] = {}
-    negatives = redacted_negatives = 0
-    for record in path.read_text(encoding="utf-8").split("===QUERY===")[1:]:
-        query, _, tags = record.partition("===PHI_TAGS===")
-        text = query.strip()
-        spans = [(e.start, e.end) for e in finder.find(text)]
-        covered = bytearray(len(text))
-        for s, e in spans:
-            covered[s:e] = b"\x01" * (e - s)
-        gold = [json.loads(line) for line in tags.strip().splitlines() if line.strip()]
-        if not gold:
-            negatives += 1
-            redacted_negatives += bool(spans)
-        for tag in gold:
-            for m in re.finditer(re.escape(tag["value"]), text):
-                words = [
-                    w
-                    for w in re.finditer(r"[A-Za-z0-9]+", text[m.start() : m.end()])
-                    if w.group().lower() not in NON_IDENTIFYING
-                ]
-                ok = all(
-                    covered[m.start() + w.start() : m.start() + w.end()].count(0) == 0
-                    for w in words
-                )
-                for key in (tag["identifier_type"], "ALL"):
-                    caught.setdefault(key, [0, 0])
-                    caught[key][0] += ok
-                    caught[key][1] += 1
-    recall = {k: c / n for k, (c, n) in caught.items()}
-    return recall, redacted_negatives / negatives
+    docs, _missing = load_asq(shared_file("eval/asq-phi-dev/queries_dev.txt"))
+    result = score(docs, lambda text: [(e.start, e.end) for e in finder.find(text)])
+    return result["recall"], result["over_redaction_docs"]
 
 
 @pytest.mark.shared_data

@@ -69,22 +69,7 @@ _MONTH_WORDS = triggers(
         ]
     ]
 )
-_FULL_MONTHS = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-)
+_FULL_MONTHS = frozenset(MONTH_NAMES)
 _DIGIT_AFTER = re.compile(r"\s*,?\s*\d")
 _BIRTH_WORDS = triggers({"born", "year", "birth", "dob", "yob", "b"})
 _DAY_BEFORE = re.compile(r"(?<![\w/.-])\d{1,2}(?:st|nd|rd|th)?(?:\s+of\s+|\s+|-)$", re.I)

@@ -558,10 +558,7 @@ def _difference(mine: str, theirs: str) -> str:
 
 def _trace_source(t: Trace, r: CodeResult, src: _Sources) -> str:
     if t.kind in ("glossary", "word_parts", "family", "abbreviation"):
-        ref = t.ref
-        if t.kind == "abbreviation":
-            return src.project(ref)
-        return src.project(ref)
+        return src.project(t.ref)
     if t.kind == "convention":
         return src.add(
             "official",
