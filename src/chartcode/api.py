@@ -115,15 +115,16 @@ class Chartcode:
         self, query: str, on: str | date | None = None, system: str | None = None, limit: int = 20
     ) -> list[SearchHit]:
         """Ranked codes for words, abbreviations, lay terms or a code; see services/search."""
-        if self._searcher is None or self._searcher.store is not self.store:
-            self._searcher = Searcher(self.store)
-        return self._searcher.search(query, self._date(on), system=system, limit=limit)
+        return self._search().search(query, self._date(on), system=system, limit=limit)
 
     def read_query(self, query: str) -> list[str]:
         """How search reads a query: abbreviations expanded, lay words, spellings corrected."""
-        from chartcode.services.search_query import analyse
+        return self._search().read(query).describe()
 
-        return analyse(query).describe()
+    def _search(self) -> Searcher:
+        if self._searcher is None or self._searcher.store is not self.store:
+            self._searcher = Searcher(self.store)
+        return self._searcher
 
     def pcs_build(self, text: str | None = None, on: str | date | None = None) -> BuildResult:
         """An ICD-10-PCS code built axis by axis from a description (none: start the walk).

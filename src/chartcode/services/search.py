@@ -106,7 +106,7 @@ class Searcher:
             hits = self._code_hits(text, releases, limit)
             if hits:
                 return hits
-        query = analyse(text, self._correct)
+        query = self.read(text)
         if not query.units:
             return []
         cands = self._fts_candidates(query, releases)
@@ -128,6 +128,10 @@ class Searcher:
                 self._verify(c, query)
         versions = self._versions(releases)
         return [self._hit(c, versions) for c in top]
+
+    def read(self, text: str) -> Query:
+        """How a query is read: the same reading ``search`` ranks with, corrections included."""
+        return analyse(text, self._correct)
 
     # -- releases ---------------------------------------------------------------------------
     def _releases(self, on: date, system: str | None) -> dict[int, str]:
@@ -177,8 +181,6 @@ class Searcher:
         flags = self.store.cm_billable(cm[0].release_id, [c.code for c in cm])
         for c in cm:
             c.billable = flags.get(c.code, False)
-            if not c.billable:
-                c.billable = False
 
     def _index_candidates(
         self, text: str, query: Query, on: date, found: dict[str, _Candidate]
