@@ -148,7 +148,7 @@ def test_fracture_detail_and_healing_imply_subsequent_encounter():
 
 def test_default_clauses_cost_nothing_but_never_match():
     reading = reading_words("Migraine without aura, not intractable, without status migrainosus")
-    assert reading.required == ["migraine"]
+    assert reading.required == ("migraine",)
     assert "aura" in reading.absent and "intractable" in reading.open
     with_aura = analyse("migraine with aura")
     s = score(with_aura, "Migraine without aura, not intractable", "", True)

@@ -23,8 +23,8 @@ from functools import cached_property
 from chartcode.codes import compact, display, is_code_like
 from chartcode.services.index_walk import IndexHit, walk
 from chartcode.services.releases import in_force
-from chartcode.services.search_query import Query, Unit, analyse, match_form
-from chartcode.services.search_rank import Scored, reading_words, score
+from chartcode.services.search_query import Query, Unit, analyse, is_detail, match_form
+from chartcode.services.search_rank import Scored, Scorer, reading_words, score
 from chartcode.store.icd10cm_extensions import with_seventh
 from chartcode.store.reference import ReferenceStore
 
@@ -112,8 +112,9 @@ class Searcher:
         cands = self._fts_candidates(query, releases)
         if "icd10cm" in releases.values() and system in (None, "icd10cm"):
             self._index_candidates(text, query, on, cands)
+        scorer = Scorer(query)
         for c in cands.values():
-            c.scored = score(query, c.title, c.extra, c.billable)
+            c.scored = scorer.score(c.title, c.extra, c.billable)
         # A candidate that names none of the query's concepts is noise from the fallback.
         kept = [
             c
@@ -157,9 +158,14 @@ class Searcher:
         if len(found) < ENOUGH and len(units) > 1:
             for skip in range(len(units)):
                 rest = units[:skip] + units[skip + 1 :]
+                if all(is_detail(u.surface) for u in rest):
+                    continue  # "left" alone names no condition
                 self._add_fts(found, _expression(rest), ids)
         if len(found) < ENOUGH:
-            anything = [e for e in (_unit_expression(u) for u in units) if e]
+            # Side and encounter words alone name no condition; as alternatives they would
+            # only flood the fallback with every code that takes a 7th character.
+            named = [u for u in units if not is_detail(u.surface)] or units
+            anything = [e for e in (_unit_expression(u) for u in named) if e]
             self._add_fts(found, " OR ".join(f"({e})" for e in anything), ids)
         return found
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from chartcode.lexicon.language import (
     abbreviations,
@@ -70,8 +70,12 @@ FRACTURE_DETAIL = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def match_form(word: str) -> str:
-    """The form words are compared in: lower case, US spelling, plural folded."""
+    """The form words are compared in: lower case, US spelling, plural folded.
+
+    Memoised: the same few thousand words recur in every title and query.
+    """
     w = word.lower().replace("’", "'")
     return stem(normalise_spelling(w))
 
@@ -133,7 +137,7 @@ def _lexicon_words() -> frozenset[str]:
     return frozenset(w for k in keys for w in k.split())
 
 
-def _is_detail(token: str) -> bool:
+def is_detail(token: str) -> bool:
     low = token.lower()
     return low in SIDES or low in BOTH_SIDES or low in ENCOUNTER_WORDS or low == "encounter"
 
@@ -150,7 +154,7 @@ def analyse(
     lowered = " ".join(t.lower() for t in tokens)
     # Side and encounter words may sit inside a phrase ("broken left wrist"): phrases are
     # read over the other words, and the detail words become units of their own.
-    core = [t for t in tokens if not _is_detail(t)]
+    core = [t for t in tokens if not is_detail(t)]
     units: list[Unit] = []
     i = 0
     while i < len(core):
@@ -160,7 +164,7 @@ def analyse(
         if unit is not None:
             units.append(unit)
         i += used
-    units += [Unit(t, "word", ((match_form(t),),)) for t in tokens if _is_detail(t)]
+    units += [Unit(t, "word", ((match_form(t),),)) for t in tokens if is_detail(t)]
     return Query(text, _negate(text, units), _detail(tokens), corrections)
 
 
@@ -187,7 +191,7 @@ def _spelled(
 ) -> str:
     """The token in US spelling, or corrected against the store's words when unknown."""
     low = token.lower()
-    if low in STOP_WORDS or low in _lexicon_words() or _is_detail(token):
+    if low in STOP_WORDS or low in _lexicon_words() or is_detail(token):
         return token
     spelled = normalise_spelling(low)
     if spelled != low:

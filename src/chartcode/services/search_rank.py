@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from chartcode.services.search_query import STOP_WORDS, Query, match_form
@@ -104,13 +105,16 @@ class Reading(NamedTuple):
     matched, a little less surely than by an asserted word.
     """
 
-    required: list[str]
-    optional: set[str]
-    absent: set[str]
-    open: set[str]
+    required: tuple[str, ...]
+    optional: frozenset[str]
+    absent: frozenset[str]
+    open: frozenset[str]
+    every: frozenset[str]  # all of the above: a reading sharing none with a query scores 0
 
 
+@lru_cache(maxsize=1 << 17)
 def reading_words(text: str) -> Reading:
+    """Memoised: a code's title is read the same way for every query that reaches it."""
     optional = {match_form(w) for inner in PARENS.findall(text) for w in WORD.findall(inner)}
     plain = PARENS.sub(" ", text)
     required: list[str] = []
@@ -128,75 +132,105 @@ def reading_words(text: str) -> Reading:
         else:
             required += [match_form(w) for w in words]
     asserted = set(required)
-    return Reading(required, optional, absent - asserted, open_ - asserted)
+    return Reading(
+        tuple(required),
+        frozenset(optional),
+        frozenset(absent - asserted),
+        frozenset(open_ - asserted),
+        frozenset(asserted | optional | absent | open_),
+    )
+
+
+class Scorer:
+    """Scores codes against one query; what depends on the query alone is worked out once."""
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+        self.units = [(u, u.words) for u in query.units]
+        free: set[str] = set(ALWAYS_FREE)
+        for key, implied in FREE_WITHOUT_DETAIL.items():
+            if key not in query.detail:
+                free |= implied
+        self.free = frozenset(free)
+        self.asked = frozenset(w for u, ws in self.units if not u.negated for w in ws)
+        self.words = frozenset(w for _, ws in self.units for w in ws)
+
+    def score(self, title: str, extra: str, billable: bool) -> Scored:
+        """The best reading of a code: its title or one of its inclusion terms."""
+        best = self.score_reading(title, billable, "title")
+        for term in (t.strip() for t in extra.split(" ; ") if t.strip()):
+            if not (reading_words(term).every & self.words):
+                continue  # names nothing asked: it cannot be the best reading
+            s = self.score_reading(term, billable, "inclusion term")
+            if s.score > best.score:
+                best = s
+        return best
+
+    def score_reading(self, text: str, billable: bool, via: str) -> Scored:
+        query = self.query
+        required, optional, absent, open_, _ = reading_words(text)
+        req_set = frozenset(required)
+        have = req_set | optional
+        vague = 0
+        matched: dict[str, list[str]] = {}
+        missing: list[str] = []
+        covered = 0.0
+        conflict = 0
+        for unit, unit_words in self.units:
+            # What the query says is absent is matched by the title's "without ..." clause and
+            # contradicted by the same words among what the title asserts.
+            pool = absent if unit.negated else have | open_
+            if unit.negated and any(set(a) <= req_set for a in unit.alternatives if a):
+                conflict += 1
+            best, best_alt = 0.0, tuple[str, ...]()
+            for rank, alt in enumerate(unit.alternatives):
+                # Readings are listed most likely first; a later one is worth a little less.
+                hit = sum(1 for w in alt if w in pool) / len(alt) * (1 - ALT_STEP * rank)
+                if hit > best:
+                    best, best_alt = hit, alt
+            if best > 0 and not unit.negated and not (unit_words & have):
+                vague += 1  # named only where the title leaves it open
+            covered += best
+            if best > 0:
+                matched[unit.surface] = [w for w in best_alt if w in pool]
+            else:
+                missing.append(unit.surface)
+        q_cov = covered / len(self.units) if self.units else 0.0
+        free = self.free | absent | open_
+        asked = self.asked
+        distinct = dict.fromkeys(required)
+        extra = [w for w in distinct if w not in asked and w not in free]
+        named = [w for w in distinct if w in asked]
+        t_cov = len(named) / (len(named) + len(extra)) if named or extra else 0.0
+        structure = BILLABLE_BONUS if billable else -HEADER_PENALTY
+        if not extra and not vague and UNSPECIFIED.search(text):
+            structure += DEFAULT_BONUS  # between equally full readings, the default code
+        for key, value in query.detail.items():
+            if value in req_set or (
+                key == "side" and value == "bilateral" and "bilateral" in req_set
+            ):
+                structure += AGREE_BONUS
+            if req_set & CONFLICTS.get(key, {}).get(value, set()):
+                structure -= CONFLICT_PENALTY
+        structure -= CONFLICT_PENALTY * conflict + VAGUE_PENALTY * vague
+        if via != "title":
+            structure -= INCLUSION_PENALTY
+        total = W_QUERY * q_cov + W_TITLE * t_cov + structure
+        return Scored(
+            round(total, 4),
+            text,
+            via,
+            matched,
+            missing,
+            extra,
+            {"query": round(q_cov, 3), "title": round(t_cov, 3), "structure": round(structure, 3)},
+        )
 
 
 def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
-    required, optional, absent, open_ = reading_words(text)
-    have = set(required) | optional
-    defaults = absent | open_
-    vague = 0
-    matched: dict[str, list[str]] = {}
-    missing: list[str] = []
-    covered = 0.0
-    conflict = 0
-    for unit in query.units:
-        # What the query says is absent is matched by the title's "without ..." clause and
-        # contradicted by the same words among what the title asserts.
-        pool = absent if unit.negated else have | open_
-        if unit.negated and any(set(a) <= set(required) for a in unit.alternatives if a):
-            conflict += 1
-        best, best_alt = 0.0, tuple[str, ...]()
-        for rank, alt in enumerate(unit.alternatives):
-            # Readings are listed most likely first; a later one is worth a little less.
-            hit = sum(1 for w in alt if w in pool) / len(alt) * (1 - ALT_STEP * rank)
-            if hit > best:
-                best, best_alt = hit, alt
-        if best > 0 and not unit.negated and not (unit.words & have):
-            vague += 1  # named only where the title leaves it open
-        covered += best
-        if best > 0:
-            matched[unit.surface] = [w for w in best_alt if w in pool]
-        else:
-            missing.append(unit.surface)
-    q_cov = covered / len(query.units) if query.units else 0.0
-    free: set[str] = set(ALWAYS_FREE) | defaults
-    for key, implied in FREE_WITHOUT_DETAIL.items():
-        if key not in query.detail:
-            free |= implied
-    asked = frozenset(w for u in query.units if not u.negated for w in u.words)
-    extra = [w for w in dict.fromkeys(required) if w not in asked and w not in free]
-    named = [w for w in dict.fromkeys(required) if w in asked]
-    t_cov = len(named) / (len(named) + len(extra)) if named or extra else 0.0
-    structure = BILLABLE_BONUS if billable else -HEADER_PENALTY
-    if not extra and not vague and UNSPECIFIED.search(text):
-        structure += DEFAULT_BONUS  # between equally full readings, the default code
-    words = set(required)
-    for key, value in query.detail.items():
-        if value in words or (key == "side" and value == "bilateral" and "bilateral" in words):
-            structure += AGREE_BONUS
-        if words & CONFLICTS.get(key, {}).get(value, set()):
-            structure -= CONFLICT_PENALTY
-    structure -= CONFLICT_PENALTY * conflict + VAGUE_PENALTY * vague
-    if via != "title":
-        structure -= INCLUSION_PENALTY
-    total = W_QUERY * q_cov + W_TITLE * t_cov + structure
-    return Scored(
-        round(total, 4),
-        text,
-        via,
-        matched,
-        missing,
-        extra,
-        {"query": round(q_cov, 3), "title": round(t_cov, 3), "structure": round(structure, 3)},
-    )
+    return Scorer(query).score_reading(text, billable, via)
 
 
 def score(query: Query, title: str, extra: str, billable: bool) -> Scored:
     """The best reading of a code: its title or one of its inclusion terms."""
-    best = score_reading(query, title, billable, "title")
-    for term in (t.strip() for t in extra.split(" ; ") if t.strip()):
-        s = score_reading(query, term, billable, "inclusion term")
-        if s.score > best.score:
-            best = s
-    return best
+    return Scorer(query).score(title, extra, billable)

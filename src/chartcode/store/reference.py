@@ -227,9 +227,9 @@ class ReferenceStore:
         marks = ",".join("?" * len(release_ids))
         try:
             return self.conn.execute(
-                "SELECT system, code, release_id, title, extra, bm25(code_fts, 10.0, 4.0)"
+                "SELECT system, code, release_id, title, extra, bm25(code_fts, 10.0, 4.0) AS r"
                 f" FROM code_fts WHERE code_fts MATCH ? AND release_id IN ({marks})"
-                " ORDER BY rank LIMIT ?",
+                " ORDER BY r LIMIT ?",
                 (match, *release_ids, limit),
             ).fetchall()
         except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
