@@ -1,0 +1,146 @@
+"""Procedures in a note: the clauses that name one, built into ICD-10-PCS codes.
+
+Contract: ``procedure_clauses(text, start, end)`` yields (start, end) spans of the clauses of
+one sentence that name a procedure (a project procedure term, or an operation word the PCS
+reader weighs as decisive), each joined to the next clause when it is too short to carry a body
+part ("biopsy" then "of the left testis"). ``PcsCoder.code(clause)`` builds it with the PCS
+builder (``services.pcs_builder.build_state``): a complete code, or the 4-character table and
+body part when the text says no more, which is what a coder can assert from it (CodiEsp codes
+such clauses with 4 characters too). Results are cached by clause text for batches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from chartcode.services.pcs.operation_words import SUFFIXES
+from chartcode.services.pcs.reading import (
+    CueKind,
+    _operation_table,
+    _terms_by_first_word,
+    read,
+)
+from chartcode.services.pcs.tables_view import TablesView
+from chartcode.services.pcs.text import words
+from chartcode.services.pcs_builder import build_state
+from chartcode.store.reference import ReferenceStore
+
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]]|, (?=[a-z])|\.\s")
+MIN_TOKENS = 4
+CACHE_LIMIT = 20000
+
+
+@dataclass(frozen=True, slots=True)
+class PcsBuild:
+    code: str  # 7 characters, or the first 4 when axes 5-7 stay open
+    complete: bool
+    title: str
+
+
+@cache
+def _cue_phrases() -> tuple[frozenset[tuple[str, ...]], tuple[str, ...]]:
+    """(phrases, word endings) of every operation phrase and procedure term the reader knows.
+
+    A clause with none of them cannot name a procedure, so it is never read (the reader
+    costs about 2 ms a clause, the test a few microseconds).
+    """
+    phrases: set[tuple[str, ...]] = set()
+    endings: list[str] = [suffix for suffix, _, _ in SUFFIXES]
+    for key, *_rest in _operation_table():
+        if isinstance(key, str):
+            endings.append(key.lstrip("*"))
+        elif key:
+            phrases.add(tuple(key))
+    for entries in _terms_by_first_word().values():
+        phrases.update(tuple(ws) for ws, _term in entries)
+    return frozenset(phrases), tuple(endings)
+
+
+@cache
+def _longest_phrase() -> int:
+    return max(len(p) for p in _cue_phrases()[0])
+
+
+def may_name_procedure(clause: str) -> bool:
+    """A cheap test before the PCS reader: one of its cue phrases or word endings is there."""
+    phrases, endings = _cue_phrases()
+    ws = words(clause)
+    if any(w.endswith(endings) for w in ws):
+        return True
+    longest = min(_longest_phrase(), 5)
+    for i in range(len(ws)):
+        for n in range(1, longest + 1):
+            if i + n <= len(ws) and tuple(ws[i : i + n]) in phrases:
+                return True
+    return False
+
+
+def procedure_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if not may_name_procedure(text[start:end]):
+        return []
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, end))
+    pieces = [(s, e) for s, e in (_trim(text, s, e) for s, e in pieces) if e > s]
+    out: list[tuple[int, int]] = []
+    for i, (s, e) in enumerate(pieces):
+        if not may_name_procedure(text[s:e]):
+            continue
+        reading = read(text[s:e])
+        named = bool(reading.terms) or any(c.weight >= 2 for c in reading.of(CueKind.OPERATION))
+        if not named:
+            continue
+        if len(reading.text.tokens) < MIN_TOKENS and i + 1 < len(pieces):
+            e = pieces[i + 1][1]
+        out.append((s, e))
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+class PcsCoder:
+    def __init__(self, view: TablesView, store: ReferenceStore) -> None:
+        self.view = view
+        self.store = store
+        self._cache: dict[str, PcsBuild | None] = {}
+
+    @property
+    def release(self) -> str:
+        return self.view.release.version
+
+    def code(self, clause: str) -> PcsBuild | None:
+        if clause in self._cache:
+            return self._cache[clause]
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        state = build_state(self.view, clause)
+        pattern = state.pattern
+        found: PcsBuild | None = None
+        if "?" not in pattern:
+            found = PcsBuild(pattern, True, self._title(pattern))
+        elif "?" not in pattern[:4]:
+            found = PcsBuild(pattern[:4], False, self._title(pattern[:4]))
+        self._cache[clause] = found
+        return found
+
+    def _title(self, code: str) -> str:
+        rid = self.view.release.id
+        if len(code) == 7:
+            return self.store.pcs_code_title(rid, code) or ""
+        table = self.store.pcs_table(rid, code[:3])
+        if table is None:
+            return ""
+        part = self.store.pcs_value_label(rid, code[:3], 4, code[3])
+        operation = str(table[3])
+        return f"{operation} of {part} (axes 5-7 not stated)" if part else operation
