@@ -38,6 +38,11 @@ bench: $(TSTAMP)
 	$(BIN)/python benchmarks/explain_readability.py
 	$(BIN)/python benchmarks/redact_eval.py
 	$(BIN)/python benchmarks/pcs_eval.py
+	$(BIN)/python benchmarks/codiesp_eval.py
+	$(BIN)/python benchmarks/context_eval.py
+	$(BIN)/python benchmarks/assistant_eval.py
+	$(BIN)/python benchmarks/web_load.py
+	$(BIN)/python benchmarks/claims.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -37,9 +37,14 @@ def parse_date(value: str | date | None) -> date:
 
 
 if TYPE_CHECKING:  # the fee methods' result types; fees is imported when first used
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from decimal import Decimal
 
+    from pandas import DataFrame
+
+    from chartcode.services.assistant import Answer, Assistant, Chunk, ModelConfig
+    from chartcode.services.claims.batch import BatchSummary
+    from chartcode.services.claims.result import ClaimResult
     from chartcode.services.code_page import CodePage
     from chartcode.services.explain import Explanation
     from chartcode.services.fees import (
@@ -51,6 +56,7 @@ if TYPE_CHECKING:  # the fee methods' result types; fees is imported when first 
     from chartcode.services.pcs.state import BuildResult
     from chartcode.services.pcs.table_listing import PcsTableListing
     from chartcode.services.redact import RedactionResult
+    from chartcode.services.suggest import Suggester, SuggestResult
 
 
 class Chartcode:
@@ -236,6 +242,40 @@ class Chartcode:
             zip5=zip5,
         )
 
+    def suggest(
+        self, text: str, on: str | date | None = None, policy: str = "us-inpatient"
+    ) -> SuggestResult:
+        """Codes for a case (ICD-10-CM, ICD-10-PCS) with evidence; see ``services.suggest``.
+
+        ``policy``: ``us-inpatient``, ``us-outpatient`` or ``code-every-mention`` (CodiEsp's).
+        The vocabulary is loaded once per date of service and kept for later calls.
+        """
+        return self._suggester(on).suggest(text, policy)
+
+    def suggest_batch(
+        self,
+        texts: Iterable[str],
+        on: str | date | None = None,
+        policy: str = "us-inpatient",
+    ) -> Iterator[SuggestResult]:
+        """``suggest`` over many cases, lazily, sharing one loaded vocabulary."""
+        suggester = self._suggester(on)
+        for text in texts:
+            yield suggester.suggest(text, policy)
+
+    def _suggester(self, on: str | date | None) -> Suggester:
+        from chartcode.services.suggest import Suggester
+
+        day = self._date(on)
+        held: tuple[ReferenceStore, dict[date, Suggester]] | None
+        held = getattr(self, "_suggesters", None)
+        if held is None or held[0] is not self.store:
+            held = (self.store, {})
+            self._suggesters = held
+        if day not in held[1]:
+            held[1][day] = Suggester(self.store, day)
+        return held[1][day]
+
     def redact(
         self,
         text: str,
@@ -258,6 +298,70 @@ class Chartcode:
             vocabulary = redaction.store_vocabulary(self.store_path)
         return redaction.redact(
             text, style, vocabulary=vocabulary, seed=seed, mask_char=mask_char, keep_zip3=keep_zip3
+        )
+
+    def check_claim(
+        self, claim: object, history: object = None
+    ) -> ClaimResult:
+        """Check one claim (a ``Claim``, its JSON dict, JSON text or a file path).
+
+        ``history``: the patient's prior claims (same forms, or a list) for global-period
+        checks. Dates of service come from the claim's lines, not from the desk.
+        """
+        from chartcode.services.claims import desk as claims_desk
+
+        self.store  # noqa: B018  (refuses clearly when no store exists)
+        return claims_desk.check_one(self.store_path, claim, history)
+
+    def check_claims(
+        self, claims: object, history: object = None
+    ) -> list[ClaimResult]:
+        """Check every claim of a file (JSON list, JSONL, CSV), a list, or one claim."""
+        from chartcode.services.claims import desk as claims_desk
+
+        self.store  # noqa: B018
+        return claims_desk.check_many(self.store_path, claims, history)
+
+    def check_claims_batch(
+        self,
+        source: object,
+        out: str | Path | None = None,
+        history: object = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> BatchSummary | DataFrame:
+        """Check a batch: a file (CSV, Parquet, JSONL) streamed to ``out`` -> ``BatchSummary``.
+
+        A pandas DataFrame in the flat table form gives a DataFrame with one row per edit.
+        """
+        from chartcode.services.claims import desk as claims_desk
+
+        self.store  # noqa: B018
+        return claims_desk.check_batch(self.store_path, source, out, history, progress)
+
+    def ask(
+        self, question: str, on: str | date | None = None, model: ModelConfig | None = None
+    ) -> Answer:
+        """A coding question answered with a citation for every fact (services/assistant)."""
+        return self._assistant(on, model).ask(question)
+
+    def ask_stream(
+        self, question: str, on: str | date | None = None, model: ModelConfig | None = None
+    ) -> Iterator[Chunk]:
+        """The same answer as chunks: ``tool_call``s, ``text`` pieces, then ``done``."""
+        return self._assistant(on, model).stream(question)
+
+    def _assistant(self, on: str | date | None, model: ModelConfig | None) -> Assistant:
+        from chartcode.services.assistant import Assistant
+
+        day = self._date(on)
+        # Case coding and claim checks are the assistant's tools too, on the same date.
+        return Assistant(
+            self.store,
+            day,
+            model=model,
+            suggest=lambda text: self.suggest(text, on=day),
+            check_claim=self.check_claim,
+            searcher=self._search(),
         )
 
 

@@ -131,3 +131,39 @@ class RedactionError(ChartcodeError):
 
     code = "redaction_error"
     exit_code = 2
+
+
+class ClaimInputError(ChartcodeError):
+    """A claim (or a batch of claims) that cannot be read; every problem found is listed.
+
+    ``problems`` holds one dict per field: ``row`` (file line or row, when the input is a
+    file), ``claim_id``, ``line`` (claim line number), ``field``, ``value`` and ``message``.
+    """
+
+    code = "claim_input_error"
+    exit_code = 2
+
+    def __init__(self, problems: Sequence[dict[str, object]], source: str = "claim") -> None:
+        self.problems = list(problems)
+        self.source = source
+        shown = "\n".join(f"  - {_describe_problem(p)}" for p in self.problems[:50])
+        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(
+            f"{source}: {len(self.problems)} field error(s) in the claim input; nothing was "
+            f"checked:\n{shown}{more}"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "source": self.source, "problems": self.problems}
+
+
+def _describe_problem(p: dict[str, object]) -> str:
+    where = []
+    if p.get("row") is not None:
+        where.append(f"row {p['row']}")
+    if p.get("claim_id"):
+        where.append(f"claim {p['claim_id']}")
+    if p.get("line") is not None:
+        where.append(f"line {p['line']}")
+    place = " ".join(where)
+    return f"{place + ': ' if place else ''}{p.get('field')}: {p.get('message')}"

@@ -203,6 +203,22 @@ from chartcode.cli.redact import redact_command  # noqa: E402  (imports main laz
 
 app.command("redact")(redact_command)
 
+from chartcode.cli.suggest import suggest_command  # noqa: E402  (imports main lazily)
+
+app.command("suggest")(suggest_command)
+
+from chartcode.cli.serve import serve_command  # noqa: E402  (imports main lazily)
+
+app.command("serve")(serve_command)
+
+from chartcode.cli.ask import ask_command  # noqa: E402  (imports main lazily)
+
+app.command("ask")(ask_command)
+
+from chartcode.cli.claim import claim_command  # noqa: E402  (imports main lazily)
+
+app.command("claim")(claim_command)
+
 
 def run() -> None:
     """Console-script entry point: the one place errors become messages and exit codes."""

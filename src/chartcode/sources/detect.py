@@ -96,6 +96,7 @@ FORMATS: tuple[Format, ...] = (
         (".txt", ".csv", ".tsv"),
         sniff="sniff",
     ),
+    Format("guidelines_pdf", "icd10cm_guidelines", "parse_guidelines", (".pdf",), sniff="sniff"),
 )
 
 
@@ -103,7 +104,7 @@ def known_formats() -> tuple[Format, ...]:
     return FORMATS
 
 
-DATA_EXTENSIONS = (".xml", ".txt", ".csv", ".tsv", ".xlsx")
+DATA_EXTENSIONS = (".xml", ".txt", ".csv", ".tsv", ".xlsx", ".pdf")
 
 
 def _extension(name: str) -> str:

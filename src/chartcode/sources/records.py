@@ -143,6 +143,20 @@ class PcsDeviceAggregate:
 
 
 @dataclass(frozen=True, slots=True)
+class GuidelineSection:
+    """One numbered section of the ICD-10-CM/PCS Official Guidelines (its own text only)."""
+
+    number: str  # as cited: "I.C.4.a.1", "II.A", "Appendix I"; PCS: "B3.1a"
+    title: str
+    level: int  # 0 for a Section (CM) or a lettered part (PCS)
+    parent: str | None
+    page_start: int
+    page_end: int
+    text: str  # paragraphs separated by newlines
+    seq: int  # document order, from 1
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedFile:
     """A parsed file: its header and its records, in document order."""
 

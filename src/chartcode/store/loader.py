@@ -22,6 +22,7 @@ from chartcode.sources.records import (
     PcsDeviceAggregate,
     PcsTable,
 )
+from chartcode.store.guideline_loader import GUIDELINE_LOADERS, GUIDELINE_TABLES
 from chartcode.store.icd10cm_extensions import extensions
 from chartcode.store.medicare_loader import MEDICARE_LOADERS, MEDICARE_TABLES
 from chartcode.store.pcs_titles import compose_title
@@ -52,6 +53,7 @@ def delete_release(conn: sqlite3.Connection, release_id: int) -> None:
         "pcs_definition",
         "pcs_device_aggregate",
         *MEDICARE_TABLES,
+        *GUIDELINE_TABLES,
         "code_fts",
     ):
         conn.execute(f"DELETE FROM {table} WHERE release_id = ?", (release_id,))
@@ -249,4 +251,5 @@ _LOADERS: dict[tuple[str, str], Loader] = {
     ("icd10pcs", "tables"): _load_pcs_tables,
     ("icd10pcs", "definitions"): _load_pcs_definitions,
     **MEDICARE_LOADERS,
+    **GUIDELINE_LOADERS,
 }

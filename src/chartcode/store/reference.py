@@ -287,6 +287,65 @@ class ReferenceStore:
             out += [(k, t) for k, t in self.cm_notes(release_id, c) if k in kinds]
         return out
 
+    # -- whole-release reads (suggest loads a release once, then works in memory) -------------
+    def cm_nodes(self, release_id: int) -> list[tuple[str, str, str, str | None, bool]]:
+        """(code, kind, title, parent, billable) of every ICD-10-CM node, in tabular order."""
+        return [
+            (c, k, t, p, bool(b))
+            for c, k, t, p, b in self.conn.execute(
+                "SELECT code, kind, title, parent, billable FROM cm_node WHERE release_id = ?"
+                " ORDER BY seq",
+                (release_id,),
+            )
+        ]
+
+    def cm_notes_of_kinds(
+        self, release_id: int, kinds: tuple[str, ...]
+    ) -> list[tuple[str, str, str]]:
+        """(code, kind, text) of every note of ``kinds`` in one release, by code and order."""
+        marks = ",".join("?" * len(kinds))
+        return self.conn.execute(
+            f"SELECT code, kind, text FROM cm_note WHERE release_id = ? AND kind IN ({marks})"
+            " ORDER BY code, seq",
+            (release_id, *kinds),
+        ).fetchall()
+
+    def cm_seventh_all(self, release_id: int) -> list[tuple[str, str, str]]:
+        """(code, character, meaning) of every 7th-character table in one release."""
+        return self.conn.execute(
+            "SELECT code, char, meaning FROM cm_seventh WHERE release_id = ?", (release_id,)
+        ).fetchall()
+
+    def pfs_descriptors(self, release_id: int) -> list[tuple[str, str]]:
+        """(HCPCS/CPT code, CMS short descriptor) of every code of one PFS RVU release."""
+        return self.conn.execute(
+            "SELECT DISTINCT hcpcs, description FROM pfs_rvu WHERE release_id = ? ORDER BY hcpcs",
+            (release_id,),
+        ).fetchall()
+
+    def index_table_cells(self, release_id: int) -> list[tuple[str, str, str]]:
+        """(term path, column heading, code) of every cell of a table index (Neoplasm, Drug)."""
+        return self.conn.execute(
+            "SELECT t.path, c.heading, c.code FROM index_cell c JOIN index_term t"
+            " ON t.release_id = c.release_id AND t.id = c.term_id WHERE c.release_id = ?",
+            (release_id,),
+        ).fetchall()
+
+    def pcs_code_title(self, release_id: int, code: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT title FROM pcs_code WHERE release_id = ? AND code = ?", (release_id, code)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def pcs_value_label(self, release_id: int, prefix: str, pos: int, value: str) -> str | None:
+        """The label of one axis value of a table (any row), e.g. body part ``3`` of ``0SG``."""
+        row = self.conn.execute(
+            "SELECT label FROM pcs_axis_value WHERE release_id = ? AND prefix = ? AND pos = ?"
+            " AND value = ? LIMIT 1",
+            (release_id, prefix, pos, value),
+        ).fetchone()
+        return str(row[0]) if row else None
+
     def fts_search(
         self, match: str, release_ids: list[int], limit: int
     ) -> list[tuple[str, str, int, str, float]]:
