@@ -43,6 +43,7 @@ bench: $(TSTAMP)
 	$(BIN)/python benchmarks/assistant_eval.py
 	$(BIN)/python benchmarks/web_load.py
 	$(BIN)/python benchmarks/claims.py
+	$(BIN)/python benchmarks/learn_eval.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

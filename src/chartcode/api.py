@@ -53,10 +53,13 @@ if TYPE_CHECKING:  # the fee methods' result types; fees is imported when first 
         LineInput,
         ProceduresResult,
     )
+    from chartcode.services.learn.apply import ModelSuggester
     from chartcode.services.pcs.state import BuildResult
     from chartcode.services.pcs.table_listing import PcsTableListing
     from chartcode.services.redact import RedactionResult
     from chartcode.services.suggest import Suggester, SuggestResult
+    from chartcode.sources.training_cases import TrainingSet
+    from chartcode.store.learned_model import LearnedModel
 
 
 class Chartcode:
@@ -68,6 +71,7 @@ class Chartcode:
         self._store: ReferenceStore | None = None
         self._lookup: Lookup | None = None
         self._searcher: Searcher | None = None
+        self._models: dict[tuple[str, date], ModelSuggester] = {}  # learned models in use
 
     @property
     def store(self) -> ReferenceStore:
@@ -91,6 +95,7 @@ class Chartcode:
             self._store.close()
             self._store = None
             self._lookup = None
+            self._models = {}
 
     def __enter__(self) -> Chartcode:
         return self
@@ -243,25 +248,122 @@ class Chartcode:
         )
 
     def suggest(
-        self, text: str, on: str | date | None = None, policy: str = "us-inpatient"
+        self,
+        text: str,
+        on: str | date | None = None,
+        policy: str = "us-inpatient",
+        model: str | None = None,
+        use_model: bool = True,
     ) -> SuggestResult:
         """Codes for a case (ICD-10-CM, ICD-10-PCS) with evidence; see ``services.suggest``.
 
         ``policy``: ``us-inpatient``, ``us-outpatient`` or ``code-every-mention`` (CodiEsp's).
-        The vocabulary is loaded once per date of service and kept for later calls.
+        ``model``: a learned model (``chartcode learn``) to re-rank and add codes; without one,
+        the default model if one is set, unless ``use_model`` is false. The vocabulary and the
+        model are loaded once and kept for later calls.
         """
-        return self._suggester(on).suggest(text, policy)
+        result = self._suggester(on).suggest(text, policy)
+        learned = self._model_suggester(model, on) if use_model else None
+        return learned.apply(result) if learned else result
 
     def suggest_batch(
         self,
         texts: Iterable[str],
         on: str | date | None = None,
         policy: str = "us-inpatient",
+        model: str | None = None,
+        use_model: bool = True,
     ) -> Iterator[SuggestResult]:
-        """``suggest`` over many cases, lazily, sharing one loaded vocabulary."""
+        """``suggest`` over many cases, lazily, sharing one loaded vocabulary and model."""
         suggester = self._suggester(on)
+        learned = self._model_suggester(model, on) if use_model else None
         for text in texts:
-            yield suggester.suggest(text, policy)
+            result = suggester.suggest(text, policy)
+            yield learned.apply(result) if learned else result
+
+    def _model_suggester(self, name: str | None, on: str | date | None) -> ModelSuggester | None:
+        from chartcode.services.learn.apply import ModelSuggester
+        from chartcode.services.learn.validity import Validity
+        from chartcode.store import learned_models
+
+        name = name or learned_models.default_name()
+        if name is None:
+            return None
+        day = self._date(on)
+        key = (name, day)
+        if key not in self._models:
+            self.store  # noqa: B018  (opens the store and its lookup)
+            assert self._lookup is not None
+            self._models[key] = ModelSuggester(
+                learned_models.load(name), Validity(self._lookup, day)
+            )
+        return self._models[key]
+
+    def learn(
+        self,
+        training: TrainingSet,
+        name: str,
+        *,
+        on: str | date | None = None,
+        folds: int = 5,
+        make_default: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[LearnedModel, Path]:
+        """Train a model on coded cases and keep it in the data directory.
+
+        ``training`` comes from ``sources.training_cases.read_training_set``. The dictionary
+        pipeline runs with the code-every-mention policy: the ranker learns from the team's
+        labels which of its readings the team's coders code.
+        """
+        from chartcode.services.learn.train import train
+        from chartcode.services.releases import in_force
+        from chartcode.store import learned_models
+
+        learned_models.check_name(name)
+        day = self._date(on)
+        suggester = self._suggester(day)
+        release = {
+            system: chosen.release.version
+            for system, kind in (("icd10cm", "tabular"), ("icd10pcs", "tables"))
+            if (chosen := in_force(self.store, system, kind, day)) is not None
+        }
+        model = train(
+            training.cases,
+            lambda text: suggester.suggest(text, "code-every-mention").codes,
+            name=name,
+            release=release,
+            folds=folds,
+            progress=progress,
+        )
+        model.meta["date_of_service"] = day.isoformat()
+        model.meta["problems_skipped"] = len(training.problems)
+        path = learned_models.save(model)
+        if make_default:
+            learned_models.set_default(name)
+        self._models = {}
+        return model, path
+
+    def models(self) -> list[dict[str, object]]:
+        """Every learned model's record, newest first, ``default`` set on the default one.
+
+        The record: name, when, documents, codes, data hash, release, validation figures.
+        """
+        from chartcode.store import learned_models
+
+        default = learned_models.default_name()
+        return [dict(m, default=m.get("name") == default) for m in learned_models.list_models()]
+
+    def set_default_model(self, name: str | None) -> None:
+        from chartcode.store import learned_models
+
+        learned_models.set_default(name)
+        self._models = {}
+
+    def remove_model(self, name: str) -> None:
+        from chartcode.store import learned_models
+
+        learned_models.remove(name)
+        self._models = {}
 
     def _suggester(self, on: str | date | None) -> Suggester:
         from chartcode.services.suggest import Suggester
@@ -300,9 +402,7 @@ class Chartcode:
             text, style, vocabulary=vocabulary, seed=seed, mask_char=mask_char, keep_zip3=keep_zip3
         )
 
-    def check_claim(
-        self, claim: object, history: object = None
-    ) -> ClaimResult:
+    def check_claim(self, claim: object, history: object = None) -> ClaimResult:
         """Check one claim (a ``Claim``, its JSON dict, JSON text or a file path).
 
         ``history``: the patient's prior claims (same forms, or a list) for global-period
@@ -313,9 +413,7 @@ class Chartcode:
         self.store  # noqa: B018  (refuses clearly when no store exists)
         return claims_desk.check_one(self.store_path, claim, history)
 
-    def check_claims(
-        self, claims: object, history: object = None
-    ) -> list[ClaimResult]:
+    def check_claims(self, claims: object, history: object = None) -> list[ClaimResult]:
         """Check every claim of a file (JSON list, JSONL, CSV), a list, or one claim."""
         from chartcode.services.claims import desk as claims_desk
 

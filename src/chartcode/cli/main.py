@@ -219,6 +219,11 @@ from chartcode.cli.claim import claim_command  # noqa: E402  (imports main lazil
 
 app.command("claim")(claim_command)
 
+from chartcode.cli.learn import learn_command, models_command  # noqa: E402  (imports main lazily)
+
+app.command("learn")(learn_command)
+app.command("models")(models_command)
+
 
 def run() -> None:
     """Console-script entry point: the one place errors become messages and exit codes."""

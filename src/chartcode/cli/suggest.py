@@ -55,6 +55,13 @@ def suggest_command(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show each code's rationale and what was excluded.")
     ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(help="A learned model (`chartcode learn`); default: the default model."),
+    ] = None,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="The dictionary pipeline only, even with a default.")
+    ] = False,
     store: Annotated[
         Path | None,
         typer.Option(
@@ -73,11 +80,11 @@ def suggest_command(
         raise InvalidInput(f"--policy must be one of {', '.join(POLICIES)}")
     desk = Chartcode(store, date)
     if batch is not None:
-        _batch(desk, batch, out_file, policy)
+        _batch(desk, batch, out_file, policy, model, not no_model)
         return
     if file is None:
         raise InvalidInput("give a note (a file, or - for standard input), or --batch")
-    result = desk.suggest(_read(file), policy=policy)
+    result = desk.suggest(_read(file), policy=policy, model=model, use_model=not no_model)
     if json_:
         from chartcode.cli.render import print_json
 
@@ -105,7 +112,8 @@ def render(result: SuggestResult, limit: int = 25, explain: bool = False) -> Ren
     for end in sorted(marks, reverse=True):
         label = Text(f"[{','.join(marks[end])}]", style="dim")
         note = note[:end] + label + note[end:]
-    table = Table(title=f"Suggested codes ({result.policy}, date of service {result.on})")
+    learned = f", model {result.model}" if result.model else ""
+    table = Table(title=f"Suggested codes ({result.policy}{learned}, date of service {result.on})")
     for col in ("#", "system", "code", "title", "score", "context", "sequencing"):
         table.add_column(col, overflow="fold")
     for n, c in enumerate(shown, start=1):
@@ -131,7 +139,14 @@ def render(result: SuggestResult, limit: int = 25, explain: bool = False) -> Ren
     return Group(*parts)
 
 
-def _batch(desk: object, source: Path, out_file: Path | None, policy: str) -> None:
+def _batch(
+    desk: object,
+    source: Path,
+    out_file: Path | None,
+    policy: str,
+    model: str | None,
+    use_model: bool,
+) -> None:
     from chartcode.api import Chartcode
     from chartcode.cli.main import err
     from chartcode.cli.render import progress_bar
@@ -141,7 +156,9 @@ def _batch(desk: object, source: Path, out_file: Path | None, policy: str) -> No
     sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
     try:
         with progress_bar(err, enabled=err.is_terminal) as bar:
-            results = desk.suggest_batch((text for _, text in items), policy=policy)
+            results = desk.suggest_batch(
+                (text for _, text in items), policy=policy, model=model, use_model=use_model
+            )
             for done, ((ident, _), result) in enumerate(zip(items, results, strict=True), 1):
                 sink.write(json.dumps({"id": ident, **result.to_dict()}) + "\n")
                 if bar is not None:

@@ -1,0 +1,125 @@
+"""Learning from coded cases: train on the CodiEsp training split, measure on the dev split.
+
+    .venv/bin/python benchmarks/learn_eval.py             # writes results/learn.json
+
+Data: ``../shared/data/eval/codiesp-train`` (500 English case reports with gold ICD-10-CM and
+ICD-10-PCS codes) to train, ``codiesp-dev`` (250 reports) to measure; read in place, nothing
+copied. The store is $CHARTCODE_HOME's (or ``--store``) with the ICD-10-CM tabular and the
+ICD-10-PCS tables imported. The dictionary-only pipeline (``chartcode suggest`` with no model)
+runs on the same reports in the same run.
+
+Metrics, CodiEsp's (``chartcode.services.learn.metrics``): D MAP over each report's ranked
+ICD-10-CM list; micro precision, recall and F1 of the suggested codes for D and for P, where a
+4-character gold ICD-10-PCS code is matched by any code with that prefix. The ranked list is
+the suggested codes then those below the model's cut-off; the suggested codes are those above
+it. Training time covers reading the 500 reports with the dictionary pipeline, cross-fitting
+and the final phrase table. Throughput is reports per second, dictionary pipeline and model
+together, on one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from chartcode.api import Chartcode
+from chartcode.codes import compact
+from chartcode.services.learn.apply import ModelSuggester
+from chartcode.services.learn.metrics import Scores
+from chartcode.services.learn.train import train
+from chartcode.services.learn.validity import Validity
+from chartcode.services.lookup import Lookup
+from chartcode.services.suggest import Policy, Suggester
+from chartcode.sources.training_cases import read_training_set
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SHARED = Path(os.environ.get("CHARTCODE_SHARED_DATA", REPO.parent / "shared" / "data"))
+EVAL = SHARED / "eval"
+RESULTS = HERE / "results" / "learn.json"
+ON = date(2024, 10, 1)  # FY2025: the earliest ICD-10-PCS tables loaded, nearest to 2018
+SYSTEMS = {"icd10cm": "D", "icd10pcs": "P"}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--store", type=Path, default=None)
+    ap.add_argument("--folds", type=int, default=5)
+    args = ap.parse_args()
+    if not (EVAL / "codiesp-train").is_dir() or not (EVAL / "codiesp-dev").is_dir():
+        print(f"CodiEsp splits not found under {EVAL}", file=sys.stderr)
+        return 1
+    desk = Chartcode(args.store, on=ON)
+    suggester = Suggester(desk.store, ON)
+    policy = Policy.CODE_EVERY_MENTION
+
+    def dictionary(text: str):  # noqa: ANN202
+        return suggester.suggest(text, policy).codes
+
+    tr = EVAL / "codiesp-train"
+    training = read_training_set(tr / "text_files_en", [tr / "trainD.tsv", tr / "trainP.tsv"])
+    dev_dir = EVAL / "codiesp-dev"
+    dev = read_training_set(dev_dir / "text_files_en", [dev_dir / "devD.tsv", dev_dir / "devP.tsv"])
+    release = {r.system: r.version for r in desk.store.releases()}
+    t0 = time.perf_counter()
+    model = train(training.cases, dictionary, name="codiesp", release=release, folds=args.folds)
+    train_s = time.perf_counter() - t0
+    applier = ModelSuggester(model, Validity(Lookup(desk.store), ON))
+    dict_scores = {s: Scores() for s in SYSTEMS}
+    model_scores = {s: Scores() for s in SYSTEMS}
+    t_dict = t_model = 0.0
+    for case in dev.cases:
+        a = time.perf_counter()
+        plain = suggester.suggest(case.text, policy)
+        b = time.perf_counter()
+        learned = applier.apply(plain)
+        c = time.perf_counter()
+        t_dict += b - a
+        t_model += c - a
+        for system in SYSTEMS:
+            gold = {k for k in case.codes if k[0] == system}
+            d = [(x.system, compact(x.code)) for x in plain.codes if x.system == system]
+            dict_scores[system].add(d, d, gold)
+            kept = [(x.system, compact(x.code)) for x in learned.codes if x.system == system]
+            more = [(x.system, compact(x.code)) for x in learned.candidates if x.system == system]
+            model_scores[system].add(kept + more, kept, gold)
+    n = len(dev.cases)
+    out = {
+        "train_documents": len(training.cases),
+        "dev_documents": n,
+        "train_seconds": round(train_s, 1),
+        "dictionary_docs_per_s": round(n / t_dict, 1),
+        "model_docs_per_s": round(n / t_model, 1),
+        "model_codes": len(model.codes),
+        "model_phrases": len(model.phrases),
+        "validation": model.meta["validation"],
+        "dictionary": {SYSTEMS[s]: v.to_dict() for s, v in dict_scores.items()},
+        "model": {SYSTEMS[s]: v.to_dict() for s, v in model_scores.items()},
+    }
+    print(
+        f"trained on {len(training.cases)} reports in {train_s:.1f} s;"
+        f" {len(model.codes)} codes, {len(model.phrases)} hashed phrases"
+    )
+    print("\n| pipeline | D MAP | D P | D R | D F1 | P MAP | P P | P R | P F1 | reports/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, scores, rate in (
+        ("dictionary only", dict_scores, n / t_dict),
+        ("dictionary + learned model", model_scores, n / t_model),
+    ):
+        d, p = scores["icd10cm"], scores["icd10pcs"]
+        print(
+            f"| {label} | {d.map:.3f} | {d.precision:.3f} | {d.recall:.3f} | {d.f1:.3f}"
+            f" | {p.map:.3f} | {p.precision:.3f} | {p.recall:.3f} | {p.f1:.3f} | {rate:.1f} |"
+        )
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""Suggesting with a learned model: the dictionary's codes re-ranked, learned codes added.
+
+Every learned code still answers to the same rules as the dictionary's: its evidence is the
+span of the new text where a learned phrase was found; a phrase read as negated, family
+history or hypothetical does not make a condition present; a code the store does not hold
+as valid on the date of service is flagged and never suggested as valid. Codes the model never
+saw in training still come from the dictionary pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import replace
+
+from chartcode.codes import display
+from chartcode.services.learn import ranker
+from chartcode.services.learn.candidates import Candidate, PhraseTable, candidates
+from chartcode.services.learn.phrases import Gram, grams
+from chartcode.services.learn.validity import Validity
+from chartcode.services.suggest.context import Context
+from chartcode.services.suggest.model import Evidence, Excluded, SuggestedCode, SuggestResult
+from chartcode.services.suggest.sentences import split
+from chartcode.store.learned_model import LearnedModel
+
+EVIDENCE_SPANS = 3
+BELOW_KEPT = 30  # codes under the cut-off listed for review, per system
+JOIN_GAP = 8  # characters between two phrases of one span: a space and a short word
+_JOINER = re.compile(r"\s+(?:[A-Za-z]{1,5}\s+)?")
+NOT_PRESENT = frozenset({"negated", "family", "hypothetical"})
+
+
+class ModelSuggester:
+    def __init__(self, model: LearnedModel, validity: Validity) -> None:
+        self.model = model
+        self.validity = validity
+        self.boosters = {s: ranker.Booster(r.model) for s, r in model.rankers.items()}
+        self.table = PhraseTable(
+            model.phrases,
+            model.codes,
+            model.documents_with,
+            model.documents,
+            model.dictionary_record,
+        )
+
+    def apply(self, result: SuggestResult) -> SuggestResult:
+        text = result.text
+        found = grams(text, self.model.salt)
+        learned_systems = set(self.model.rankers)
+        own = [c for c in result.codes if c.system in learned_systems]
+        others = [c for c in result.codes if c.system not in learned_systems]
+        sentences = _Sentences(text)
+        kept: list[SuggestedCode] = []
+        below: list[SuggestedCode] = []
+        excluded = list(result.excluded)
+        cands = candidates(own, found, self.table)
+        probs: dict[int, float] = {}
+        for system, booster in self.boosters.items():
+            mine = [i for i, c in enumerate(cands) if c.key[0] == system]
+            for i, p in zip(mine, booster.predict([cands[i].features for i in mine]), strict=True):
+                probs[i] = p
+        below_left = dict.fromkeys(self.model.rankers, BELOW_KEPT)
+        for i in sorted(probs, key=lambda i: -probs[i]):
+            cand, p = cands[i], probs[i]
+            r = self.model.rankers[cand.key[0]]
+            if p < r.threshold and below_left[cand.key[0]] <= 0:
+                continue  # far down the list: not worth a coder's review
+            code = self._code(cand, p, sentences, excluded)
+            if code is None:
+                continue
+            if p >= r.threshold:
+                kept.append(code)
+            else:
+                code.flags.append(f"below model {self.model.name}'s cut-off ({r.threshold:.2f})")
+                below.append(code)
+                below_left[cand.key[0]] -= 1
+        kept.sort(key=lambda c: -c.score)
+        below.sort(key=lambda c: -c.score)
+        return replace(
+            result,
+            codes=kept + others,
+            candidates=below,
+            excluded=excluded,
+            model=self.model.name,
+        )
+
+    def _code(
+        self, cand: Candidate, p: float, sentences: _Sentences, excluded: list[Excluded]
+    ) -> SuggestedCode | None:
+        why = _phrase_note(cand)
+        if cand.dictionary is not None:
+            d = cand.dictionary
+            return replace(
+                d,
+                score=p,
+                rationale=[*d.rationale, f"model {self.model.name}: probability {p:.2f}{why}"],
+                flags=list(d.flags),
+            )
+        system, code = cand.key
+        present = [(w, g) for w, g in cand.phrases if sentences.context(g) not in NOT_PRESENT]
+        shown = display(system, code)
+        if not present:
+            g = cand.phrases[0][1]
+            excluded.append(
+                Excluded(
+                    shown,
+                    _evidence(sentences.text, g),
+                    f"learned phrase read as {sentences.context(g)}",
+                )
+            )
+            return None
+        check = self.validity.check(system, code)
+        evidence = _spans(sentences.text, present)
+        if not check.valid:
+            excluded.append(Excluded(shown, evidence[0], f"learned code {shown}: {check.flag}"))
+            return None
+        return SuggestedCode(
+            system=system,
+            code=shown,
+            title=check.title,
+            score=p,
+            release=check.release,
+            evidence=evidence,
+            rationale=[f"model {self.model.name}: probability {p:.2f}{why}"],
+            flags=[check.flag] if check.flag else [],
+            billable=check.billable,
+        )
+
+
+def _phrase_note(cand: Candidate) -> str:
+    if not cand.phrases:
+        return ""
+    n = len(cand.phrases)
+    return f"; {n} learned phrase{'s' if n > 1 else ''}, strongest {cand.phrases[0][0]:.2f}"
+
+
+def _evidence(text: str, g: Gram) -> Evidence:
+    return Evidence(g.start, g.end, text[g.start : g.end])
+
+
+def _spans(text: str, found: list[tuple[float, Gram]]) -> list[Evidence]:
+    """Where the learned phrases are, as spans of the new text, strongest first.
+
+    Phrases that overlap or are joined by a short word ("sugar trouble" + "with" + "tingling
+    toes") make one span. The strongest spans are returned in text order.
+    """
+    merged: list[tuple[int, int, float]] = []
+    for weight, g in sorted(found, key=lambda x: x[1].start):
+        if merged and _joined(text, merged[-1][1], g.start):
+            start, end, best = merged[-1]
+            merged[-1] = (start, max(end, g.end), max(best, weight))
+        else:
+            merged.append((g.start, g.end, weight))
+    strongest = sorted(merged, key=lambda m: (-m[2], m[0]))[:EVIDENCE_SPANS]
+    return [Evidence(a, b, text[a:b]) for a, b, _ in sorted(strongest)]
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    gap = text[end:start] if start > end else ""
+    return start <= end or (len(gap) <= JOIN_GAP and _JOINER.fullmatch(gap) is not None)
+
+
+class _Sentences:
+    """The context (present, negated, family...) a span was written in, read per sentence."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = split(text)
+        self.starts = [s.start for s in self.spans]
+        self._contexts: dict[int, Context] = {}
+        self._seen: dict[tuple[int, int], str] = {}
+
+    def context(self, g: Gram) -> str:
+        key = (g.start, g.end)
+        if key not in self._seen:
+            self._seen[key] = self._context(g)
+        return self._seen[key]
+
+    def _context(self, g: Gram) -> str:
+        i = bisect_right(self.starts, g.start) - 1
+        if i < 0:
+            return "present"
+        span = self.spans[i]
+        if i not in self._contexts:
+            self._contexts[i] = Context(self.text[span.start : span.end])
+        hits = self._contexts[i].at(g.start - span.start, g.end - span.start)
+        return hits[0].category if hits else "present"

@@ -1,0 +1,122 @@
+"""Candidate codes for one document and the features the ranker weighs them by.
+
+A candidate comes from the dictionary pipeline (its suggestions, with their scores and
+evidence) or from the learned phrases found in the text, or both. The same function builds
+candidates when training (over held-out folds) and when suggesting, so the ranker sees at
+suggestion time exactly what it was trained on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from chartcode.codes import compact
+from chartcode.services.learn.phrases import Gram
+from chartcode.services.suggest.model import SuggestedCode
+from chartcode.store.learned_model import CodeKey
+
+PER_SYSTEM = 100  # learned-only candidates kept per system, strongest first
+
+
+@dataclass(slots=True)
+class PhraseTable:
+    """A model's phrase weights and code frequencies, in the form scoring needs."""
+
+    phrases: dict[bytes, list[tuple[int, float]]]
+    codes: Sequence[CodeKey]
+    documents_with: Sequence[int]
+    documents: int
+    # How the dictionary fared on the training cases, per code: (right, suggested).
+    dictionary_record: dict[CodeKey, tuple[int, int]] = field(default_factory=dict)
+    index_of: dict[CodeKey, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index_of = {c: i for i, c in enumerate(self.codes)}
+
+
+@dataclass(slots=True)
+class Candidate:
+    key: CodeKey
+    features: list[float]
+    dictionary: SuggestedCode | None = None
+    phrases: list[tuple[float, Gram]] = field(default_factory=list)  # strongest first
+
+
+def candidates(
+    suggested: Sequence[SuggestedCode], grams: Sequence[Gram], table: PhraseTable
+) -> list[Candidate]:
+    learned: dict[int, list[tuple[float, Gram]]] = {}
+    for g in grams:
+        for index, weight in table.phrases.get(g.key, ()):
+            learned.setdefault(index, []).append((weight, g))
+    index_of = table.index_of
+    # How many of the dictionary's codes share a candidate's category (E11 for E11.65).
+    categories: dict[tuple[str, str], int] = {}
+    for s in suggested:
+        cat = (s.system, compact(s.code)[:3])
+        categories[cat] = categories.get(cat, 0) + 1
+    out: dict[CodeKey, Candidate] = {}
+    rank_in_system: dict[str, int] = {}
+    for s in suggested:
+        key = (s.system, compact(s.code))
+        if key in out:
+            continue
+        rank_in_system[s.system] = rank_in_system.get(s.system, 0) + 1
+        out[key] = _candidate(
+            key, s, rank_in_system[s.system], learned, index_of, table, categories
+        )
+    by_system: dict[str, list[tuple[float, int]]] = {}
+    for index, found in learned.items():
+        key = table.codes[index]
+        if key not in out:
+            by_system.setdefault(key[0], []).append((_noisy_or(found), index))
+    for ranked in by_system.values():
+        for _, index in sorted(ranked, reverse=True)[:PER_SYSTEM]:
+            key = table.codes[index]
+            out[key] = _candidate(key, None, 0, learned, index_of, table, categories)
+    return list(out.values())
+
+
+def _noisy_or(found: list[tuple[float, Gram]]) -> float:
+    miss = 1.0
+    for w, _ in found:
+        miss *= 1.0 - w
+    return 1.0 - miss
+
+
+def _candidate(
+    key: CodeKey,
+    suggested: SuggestedCode | None,
+    rank: int,
+    learned: dict[int, list[tuple[float, Gram]]],
+    index_of: dict[CodeKey, int],
+    table: PhraseTable,
+    categories: dict[tuple[str, str], int],
+) -> Candidate:
+    index = index_of.get(key)
+    found = sorted(learned.get(index, []) if index is not None else [], key=lambda x: -x[0])
+    seen = table.documents_with[index] if index is not None else 0
+    right, tried = table.dictionary_record.get(key, (0, 0))
+    features = [
+        1.0,
+        suggested.score if suggested else 0.0,
+        1.0 if suggested else 0.0,
+        1.0 / rank if rank else 0.0,
+        _noisy_or(found),
+        found[0][0] if found else 0.0,
+        math.log1p(len(found)),
+        math.log((seen + 0.5) / (table.documents + 1.0)),
+        1.0 if seen else 0.0,
+        1.0 if suggested and seen else 0.0,
+        math.log1p(len(suggested.evidence)) if suggested else 0.0,
+        float(found[0][1].size) if found else 0.0,
+        sum(w for w, _ in found),
+        1.0 if suggested and suggested.context != "present" else 0.0,
+        float(categories.get((key[0], key[1][:3]), 0) - (1 if suggested else 0)),
+        float(len(key[1])),
+        (right + 1.0) / (tried + 2.0),
+        math.log1p(tried),
+    ]
+    return Candidate(key, features, suggested, found)

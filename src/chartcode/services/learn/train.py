@@ -1,0 +1,202 @@
+"""Training a model on coded cases: held-out features, a ranker per system, a phrase table.
+
+The ranker must learn how far to trust a learned phrase on a document it has not seen, so its
+training rows come from cross-fitting: the documents are split into folds, and each fold's
+candidates are scored with phrases learned from the other folds only. The same held-out
+predictions give the model's validation figures. The phrase table kept in the model is then
+learned from every document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from chartcode.codes import compact
+from chartcode.services.learn import ranker
+from chartcode.services.learn.associations import (
+    MAX_DOCUMENT_SHARE,
+    MIN_SUPPORT,
+    MIN_WEIGHT,
+    learn_phrases,
+)
+from chartcode.services.learn.candidates import Candidate, PhraseTable, candidates
+from chartcode.services.learn.metrics import Scores
+from chartcode.services.learn.phrases import MAX_N, Gram, grams
+from chartcode.services.suggest.model import SuggestedCode
+from chartcode.sources.training_cases import TrainingCase
+from chartcode.store.learned_model import FEATURES, CodeKey, LearnedModel, Ranker
+
+FOLDS = 5
+SYSTEMS = ("icd10cm", "icd10pcs")
+Dictionary = Callable[[str], Sequence[SuggestedCode]]
+
+
+@dataclass(slots=True)
+class _Doc:
+    case: TrainingCase
+    grams: list[Gram]
+    keys: set[bytes]
+    suggested: Sequence[SuggestedCode]
+    fold: int
+
+
+def data_hash(cases: Sequence[TrainingCase]) -> str:
+    """Which data trained a model, without reproducing it.
+
+    A SHA-256 over ids, text digests and codes, in a fixed order.
+    """
+    h = hashlib.sha256()
+    for case in sorted(cases, key=lambda c: c.id):
+        h.update(case.id.encode() + b"\0")
+        h.update(hashlib.sha256(case.text.encode()).digest())
+        for system, code in sorted(case.codes):
+            h.update(f"{system}:{code};".encode())
+    return h.hexdigest()
+
+
+def train(
+    cases: Sequence[TrainingCase],
+    dictionary: Dictionary,
+    *,
+    name: str,
+    release: dict[str, str],
+    folds: int = FOLDS,
+    progress: Callable[[int], None] | None = None,
+    salt: bytes | None = None,
+) -> LearnedModel:
+    """A model from coded cases.
+
+    ``dictionary`` gives the dictionary pipeline's suggestions for a text; ``progress`` is
+    called once per document read.
+    """
+    if not cases:
+        raise ValueError("no coded cases to learn from")
+    salt = salt if salt is not None else os.urandom(16)
+    folds = max(2, min(folds, len(cases)))
+    docs = []
+    for i, case in enumerate(sorted(cases, key=lambda c: c.id)):
+        found = grams(case.text, salt)
+        docs.append(_Doc(case, found, {g.key for g in found}, dictionary(case.text), i % folds))
+        if progress:
+            progress(1)
+    codes = sorted({k for d in docs for k in d.case.codes})
+    index = {c: i for i, c in enumerate(codes)}
+    rows: dict[str, list[tuple[list[float], float]]] = {s: [] for s in SYSTEMS}
+    held_out: list[tuple[_Doc, list[Candidate]]] = []
+    for fold in range(folds):
+        table = _table([d for d in docs if d.fold != fold], codes, index)
+        for d in (d for d in docs if d.fold == fold):
+            cands = candidates(d.suggested, d.grams, table)
+            held_out.append((d, cands))
+            for c in cands:
+                if c.key[0] in rows:
+                    rows[c.key[0]].append((c.features, 1.0 if _is_gold(c.key, d.case) else 0.0))
+    rankers: dict[str, Ranker] = {}
+    for system, data in rows.items():
+        if not data or all(y == data[0][1] for _, y in data):
+            continue  # nothing to tell apart: this system's codes stay the dictionary's
+        x = np.array([f for f, _ in data])
+        y = np.array([y for _, y in data])
+        rankers[system] = Ranker(ranker.fit(x, y), 0.5)
+    validation = _validate(held_out, rankers)
+    final = _table(docs, codes, index)
+    systems: dict[str, int] = {}
+    for d in docs:
+        for system, _ in d.case.codes:
+            systems[system] = systems.get(system, 0) + 1
+    meta: dict[str, Any] = {
+        "name": name,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "documents": len(docs),
+        "codes": len(codes),
+        "labels": systems,
+        "data_sha256": data_hash(cases),
+        "release": release,
+        "validation": validation,
+        "folds": folds,
+        "features": list(FEATURES),
+        "params": {
+            "max_words": MAX_N,
+            "min_support": MIN_SUPPORT,
+            "min_weight": MIN_WEIGHT,
+            "max_document_share": MAX_DOCUMENT_SHARE,
+        },
+    }
+    return LearnedModel(
+        name=name,
+        salt=salt,
+        codes=codes,
+        documents_with=list(final.documents_with),
+        documents=len(docs),
+        phrases=final.phrases,
+        rankers=rankers,
+        dictionary_record=final.dictionary_record,
+        meta=meta,
+    )
+
+
+def _table(docs: list[_Doc], codes: list[CodeKey], index: dict[CodeKey, int]) -> PhraseTable:
+    labels = [{index[k] for k in d.case.codes} for d in docs]
+    counts = [0] * len(codes)
+    for found in labels:
+        for i in found:
+            counts[i] += 1
+    record: dict[CodeKey, tuple[int, int]] = {}
+    for d in docs:
+        for key in dict.fromkeys((s.system, compact(s.code)) for s in d.suggested):
+            right, tried = record.get(key, (0, 0))
+            record[key] = (right + _is_gold(key, d.case), tried + 1)
+    phrases = learn_phrases([d.keys for d in docs], labels, len(codes))
+    return PhraseTable(phrases, codes, counts, len(docs), record)
+
+
+def _is_gold(key: CodeKey, case: TrainingCase) -> bool:
+    if key in case.codes:
+        return True
+    return key[0] == "icd10pcs" and any(
+        s == "icd10pcs" and len(c) < 7 and key[1].startswith(c) for s, c in case.codes
+    )
+
+
+def _validate(
+    held_out: list[tuple[_Doc, list[Candidate]]], rankers: dict[str, Ranker]
+) -> dict[str, Any]:
+    """Held-out figures for the model and, on the same documents, for the dictionary alone.
+
+    Each system's cut-off is set to the one that gives the best held-out F1.
+    """
+    out: dict[str, Any] = {}
+    for system, r in rankers.items():
+        scored = []
+        booster = ranker.Booster(r.model)
+        for d, cands in held_out:
+            mine = [c for c in cands if c.key[0] == system]
+            predicted = booster.predict([c.features for c in mine])
+            probs = sorted(zip(predicted, (c.key for c in mine), strict=True), reverse=True)
+            gold = {k for k in d.case.codes if k[0] == system}
+            dict_ranked = [c.key for c in mine if c.dictionary is not None]
+            scored.append((probs, gold, dict_ranked))
+        best = (-1.0, 0.5)
+        for cut in np.arange(0.05, 0.95, 0.025):
+            s = Scores()
+            for probs, gold, _ in scored:
+                s.add([k for _, k in probs], [k for p, k in probs if p >= cut], gold)
+            best = max(best, (s.f1, float(cut)))
+        r.threshold = round(best[1], 3)
+        model_s, dict_s = Scores(), Scores()
+        for probs, gold, dict_ranked in scored:
+            model_s.add([k for _, k in probs], [k for p, k in probs if p >= r.threshold], gold)
+            dict_s.add(dict_ranked, dict_ranked, gold)
+        out[system] = {
+            "model": model_s.to_dict(),
+            "dictionary": dict_s.to_dict(),
+            "threshold": r.threshold,
+        }
+    return out

@@ -1,0 +1,66 @@
+"""A learned model: what it knows (hashed phrases, code frequencies, a ranker) and its record.
+
+Plain data only. ``store/learned_models.py`` writes and reads it; ``train`` makes it;
+``apply`` uses it. Codes are keyed ``(system, compact code)``; an ICD-10-PCS label may be a
+4-character prefix, as coders give when the record supports no more (CodiEsp does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CodeKey = tuple[str, str]  # (system, compact code)
+
+FEATURES = (
+    "bias",
+    "dictionary score",
+    "found by the dictionary",
+    "dictionary rank (1/rank)",
+    "learned phrases (noisy-or)",
+    "strongest learned phrase",
+    "learned phrases found (log)",
+    "code frequency in training (log)",
+    "seen in training",
+    "dictionary and training agree",
+    "dictionary evidence spans (log)",
+    "words in the strongest learned phrase",
+    "learned phrase weights (sum)",
+    "dictionary read it as uncertain or past",
+    "dictionary codes in the same category",
+    "code length",
+    "dictionary's precision on this code in training",
+    "dictionary suggested this code in training (log)",
+)
+
+
+@dataclass(slots=True)
+class Ranker:
+    """A boosted-tree ranker over ``FEATURES`` for one system, and its cut-off.
+
+    ``model`` is LightGBM's text model; ``threshold`` the probability above which a code is
+    suggested.
+    """
+
+    model: str
+    threshold: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "threshold": self.threshold}
+
+
+@dataclass(slots=True)
+class LearnedModel:
+    name: str
+    salt: bytes
+    codes: list[CodeKey]  # the label vocabulary; phrases refer to it by index
+    documents_with: list[int]  # training documents per code, aligned with ``codes``
+    documents: int
+    phrases: dict[bytes, list[tuple[int, float]]]  # hashed n-gram -> (code index, weight)
+    rankers: dict[str, Ranker]  # by system
+    # How the dictionary fared on the training cases, per code: (right, suggested).
+    dictionary_record: dict[CodeKey, tuple[int, int]] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def index(self) -> dict[CodeKey, int]:
+        return {c: i for i, c in enumerate(self.codes)}

@@ -1,0 +1,159 @@
+"""Learning from coded cases, on a tiny hand-made set over the sample tabular files.
+
+The sample tabulars hold E11.8 in 2025 and not in 2026 (deleted), which is how a model trained
+on one release is checked against a later one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from chartcode.api import Chartcode
+from chartcode.sources.training_cases import TrainingCase, TrainingSet
+from chartcode.store import learned_models
+from chartcode.store.learned_models import ModelFileError
+
+CM = Path(__file__).resolve().parents[2] / "data" / "icd10cm_tabular"
+TRAINED_ON = "2025-06-01"
+PHRASE = "sugar trouble with tingling toes"
+
+
+def _cases() -> list[TrainingCase]:
+    """Eight cases where the coders gave E11.8 to a phrase no code title carries, and eight
+    where a plain diabetic got E11.9; fillers differ so that no other phrase tells them apart."""
+    fillers = ["seen in clinic today", "came by ambulance", "referred by her doctor",
+               "lives alone at home", "works as a baker", "keeps a small garden",
+               "walks the dog daily", "travelled last month"]  # fmt: skip
+    out = []
+    for i, filler in enumerate(fillers):
+        out.append(
+            TrainingCase(
+                f"a{i}",
+                f"Patient {filler}. Known {PHRASE} for years. Reviewed.",
+                frozenset({("icd10cm", "E118")}),
+            )
+        )
+        out.append(
+            TrainingCase(
+                f"b{i}",
+                f"Patient {filler}. Type 2 diabetes mellitus without complications. Reviewed.",
+                frozenset({("icd10cm", "E119")}),
+            )
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory):
+    home = tmp_path_factory.mktemp("learn")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CHARTCODE_HOME", str(home))
+    desk = Chartcode(home / "reference.sqlite", on=TRAINED_ON)
+    desk.import_files([CM / "tabular_sample_2025.xml", CM / "tabular_sample_2026.xml"])
+    model, path = desk.learn(TrainingSet(_cases()), "tiny", folds=4)
+    yield desk, model, path, home
+    desk.close()
+    mp.undo()
+
+
+def test_a_phrase_seen_only_with_a_code_suggests_it_with_that_phrase_as_evidence(trained):
+    desk, model, _, _ = trained
+    text = f"New patient. She reports {PHRASE} since spring."
+    result = desk.suggest(text, model="tiny", policy="code-every-mention")
+    codes = {c.code: c for c in result.codes}
+    assert "E11.8" in codes, [c.code for c in result.codes]
+    hit = codes["E11.8"]
+    assert hit.evidence and all(text[e.start : e.end] == e.text for e in hit.evidence)
+    assert any(e.text in PHRASE and len(e.text.split()) >= 2 for e in hit.evidence)
+    assert any("model tiny" in r for r in hit.rationale)
+    assert result.model == "tiny"
+
+
+def test_without_the_phrase_the_learned_code_is_not_suggested(trained):
+    desk, _, _, _ = trained
+    result = desk.suggest("Patient walks the dog daily. Reviewed.", model="tiny")
+    assert "E11.8" not in {c.code for c in result.codes}
+
+
+def test_a_negated_learned_phrase_is_not_coded_as_present(trained):
+    desk, _, _, _ = trained
+    result = desk.suggest(f"She denies {PHRASE}.", model="tiny", policy="code-every-mention")
+    assert "E11.8" not in {c.code for c in result.codes}
+    assert any(x.code == "E11.8" and "negated" in x.reason for x in result.excluded)
+
+
+def test_a_code_deleted_in_a_later_release_is_flagged_not_suggested(trained):
+    desk, _, _, _ = trained
+    text = f"Known {PHRASE}."
+    later = desk.suggest(text, on="2026-01-15", model="tiny", policy="code-every-mention")
+    assert "E11.8" not in {c.code for c in later.codes}
+    flagged = [x for x in later.excluded if x.code == "E11.8"]
+    assert flagged and "deleted" in flagged[0].reason.lower()
+
+
+def test_the_model_is_kept_and_loads_after_a_restart(trained):
+    desk, model, path, home = trained
+    assert path.is_file() and path.parent == home / "models"
+    fresh = Chartcode(home / "reference.sqlite", on=TRAINED_ON)
+    try:
+        text = f"Known {PHRASE}."
+        again = fresh.suggest(text, model="tiny", policy="code-every-mention")
+        before = desk.suggest(text, model="tiny", policy="code-every-mention")
+        assert [(c.code, round(c.score, 6)) for c in again.codes] == [
+            (c.code, round(c.score, 6)) for c in before.codes
+        ]
+        listed = {m["name"]: m for m in fresh.models()}
+        assert listed["tiny"]["documents"] == 16
+        assert listed["tiny"]["data_sha256"] == model.meta["data_sha256"]
+        assert listed["tiny"]["release"]["icd10cm"] == "2025"
+    finally:
+        fresh.close()
+
+
+def test_the_default_model_is_used_unless_told_otherwise(trained):
+    desk, _, _, _ = trained
+    text = f"Known {PHRASE}."
+    assert desk.suggest(text).model is None
+    desk.set_default_model("tiny")
+    try:
+        assert desk.suggest(text).model == "tiny"
+        assert desk.suggest(text, use_model=False).model is None
+    finally:
+        desk.set_default_model(None)
+
+
+def test_the_model_file_holds_no_training_text(trained):
+    _, _, path, _ = trained
+    raw = gzip.decompress(path.read_bytes()).decode()
+    for word in ("sugar", "tingling", "baker", "ambulance", "garden"):
+        assert word not in raw
+
+
+def test_a_damaged_model_file_is_refused_with_a_clear_error(trained, tmp_path):
+    _, _, path, _ = trained
+    doc = json.loads(gzip.decompress(path.read_bytes()))
+    doc["model"]["documents"] += 1  # edited without its checksum
+    bad = tmp_path / "edited.model.json.gz"
+    bad.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    with pytest.raises(ModelFileError, match="damaged"):
+        learned_models.load_file(bad)
+    cut = tmp_path / "cut.model.json.gz"
+    cut.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(ModelFileError, match="not a readable model file"):
+        learned_models.load_file(cut)
+    other = tmp_path / "other.model.json.gz"
+    other.write_bytes(gzip.compress(b'{"format": "something else"}'))
+    with pytest.raises(ModelFileError, match="not a chartcode model"):
+        learned_models.load_file(other)
+
+
+def test_an_unknown_model_name_says_which_models_exist(trained):
+    desk, _, _, _ = trained
+    with pytest.raises(ModelFileError, match="tiny"):
+        desk.suggest("text", model="nosuch")
+    with pytest.raises(ModelFileError, match="model name"):
+        learned_models.check_name("../escape")
