@@ -30,6 +30,7 @@ shorter than the detail fields (a cut file) or a file that ends mid-record is an
 
 from __future__ import annotations
 
+import calendar
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -113,20 +114,7 @@ _MODIFIER_RE = re.compile(r"[0-9A-Z]{2}")
 _DIGITS_RE = re.compile(r"\d+")
 _YMD_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+_MONTH_NAMES = tuple(calendar.month_name)[1:]  # English: Python never sets LC_TIME itself
 # A month token of a file name ("APR", "April") -> month number.
 _MONTH_TOKENS: dict[str, int] = {
     t: i for i, m in enumerate(_MONTH_NAMES, start=1) for t in (m.lower(), m[:3].lower())

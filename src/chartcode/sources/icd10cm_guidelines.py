@@ -38,6 +38,7 @@ found, is an ``ImportFormatError``.
 
 from __future__ import annotations
 
+import calendar
 import io
 import re
 from collections.abc import Sequence
@@ -51,20 +52,7 @@ from chartcode.sources.records import FileHeader, GuidelineSection, ParsedFile
 KIND = "guidelines"
 _TITLE_RE = re.compile(r"ICD-10-(CM|PCS)\s+Official\s+Guidelines\s+for\s+Coding\s+and\s+Reporting")
 _FY_RE = re.compile(r"\bFY\s*(\d{4})\b")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_MONTHS = tuple(calendar.month_name)[1:]  # English: Python never sets LC_TIME itself
 _DATE = r"(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),\s*(\d{4})"
 _RANGE_RE = re.compile(r"\(\s*" + _DATE + r"\s*[-–—]+\s*" + _DATE + r"\s*\)")
 _RUNNING_HEAD = re.compile(
