@@ -169,3 +169,19 @@ def test_search_runs_on_the_fixture_tabular(tmp_path):
     s = Searcher(d.store)
     hits = s.search("diabetes type 2 with neuropathy", ON, limit=3)
     assert hits[0].code == "E11.40"
+
+
+# -- procedures ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def pcs(tmp_path_factory):
+    d = Chartcode(tmp_path_factory.mktemp("pcs-search") / "reference.sqlite", on="2025-06-01")
+    d.import_files([TEST_DATA / "icd10pcs_tables" / "tables.xml"])
+    return d
+
+
+def test_a_procedure_named_by_its_clinical_name_lands_on_the_operation(pcs):
+    hits = pcs.search("presacral fusion", system="icd10pcs", limit=5)
+    assert hits and hits[0].code.startswith("0SG3"), [h.code for h in hits]
+    # The approach and qualifier clauses of a PCS title leave details open: a removal that
+    # only mentions a fusion device is not a fusion.
+    assert not any(h.code.startswith("0SP3") for h in hits[:2])

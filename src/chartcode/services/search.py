@@ -114,7 +114,7 @@ class Searcher:
             self._index_candidates(text, query, on, cands)
         scorer = Scorer(query)
         for c in cands.values():
-            c.scored = scorer.score(c.title, c.extra, c.billable)
+            c.scored = scorer.score(c.title, c.extra, c.billable, c.system, c.code)
         # A candidate that names none of the query's concepts is noise from the fallback.
         kept = [
             c

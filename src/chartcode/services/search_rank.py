@@ -20,7 +20,7 @@ them takes a lot away.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -69,6 +69,7 @@ ALT_STEP = 0.03
 UNSPECIFIED = re.compile(r"\b(unspecified|NOS)\b", re.I)
 AGREE_BONUS, CONFLICT_PENALTY = 0.15, 1.0
 INCLUSION_PENALTY = 0.02  # a title reading beats an equal inclusion-term reading
+NEW_TECHNOLOGY_PENALTY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +114,14 @@ class Reading(NamedTuple):
 
 
 @lru_cache(maxsize=1 << 17)
-def reading_words(text: str) -> Reading:
-    """Memoised: a code's title is read the same way for every query that reaches it."""
+def reading_words(text: str, details_open: bool = False) -> Reading:
+    """Memoised: a code's title is read the same way for every query that reaches it.
+
+    ``details_open``: every clause after the first leaves a detail open. An ICD-10-PCS title
+    names the operation, body part and device first, then the approach and qualifier after
+    commas: "Fusion of Lumbosacral Joint with Interbody Fusion Device, Anterior Approach, ..."
+    is not a worse answer to "lumbosacral fusion" for naming its approach.
+    """
     optional = {match_form(w) for inner in PARENS.findall(text) for w in WORD.findall(inner)}
     plain = PARENS.sub(" ", text)
     required: list[str] = []
@@ -127,7 +134,7 @@ def reading_words(text: str) -> Reading:
         first = words[0].lower()
         if first == "without":
             absent.update(match_form(w) for w in words[1:])
-        elif i > 0 and first in ("unspecified", "not"):
+        elif i > 0 and (details_open or first in ("unspecified", "not")):
             open_.update(match_form(w) for w in words)
         else:
             required += [match_form(w) for w in words]
@@ -155,9 +162,16 @@ class Scorer:
         self.asked = frozenset(w for u, ws in self.units if not u.negated for w in ws)
         self.words = frozenset(w for _, ws in self.units for w in ws)
 
-    def score(self, title: str, extra: str, billable: bool) -> Scored:
+    def score(
+        self, title: str, extra: str, billable: bool, system: str = "icd10cm", code: str = ""
+    ) -> Scored:
         """The best reading of a code: its title or one of its inclusion terms."""
-        best = self.score_reading(title, billable, "title")
+        best = self.score_reading(title, billable, "title", system == "icd10pcs")
+        if system == "icd10pcs" and code.startswith("X"):
+            # Section X codes are for named new technologies: a plain "lumbosacral fusion"
+            # is coded in the medical and surgical section.
+            best = replace(best, score=round(best.score - NEW_TECHNOLOGY_PENALTY, 4))
+            best.parts["structure"] = round(best.parts["structure"] - NEW_TECHNOLOGY_PENALTY, 3)
         for term in (t.strip() for t in extra.split(" ; ") if t.strip()):
             if not (reading_words(term).every & self.words):
                 continue  # names nothing asked: it cannot be the best reading
@@ -166,9 +180,11 @@ class Scorer:
                 best = s
         return best
 
-    def score_reading(self, text: str, billable: bool, via: str) -> Scored:
+    def score_reading(
+        self, text: str, billable: bool, via: str, details_open: bool = False
+    ) -> Scored:
         query = self.query
-        required, optional, absent, open_, _ = reading_words(text)
+        required, optional, absent, open_, _ = reading_words(text, details_open)
         req_set = frozenset(required)
         have = req_set | optional
         vague = 0

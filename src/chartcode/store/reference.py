@@ -236,13 +236,17 @@ class ReferenceStore:
             return []
 
     def title_words(self) -> set[str]:
-        """Every word of the ICD-10-CM titles and inclusion terms, as printed."""
+        """Every word of the loaded titles, inclusion terms and index terms, as printed.
+
+        These are the words spelling correction must leave alone ("presacral" is no
+        misspelling).
+        """
         words: set[str] = set()
-        for title, extra in self.conn.execute(
-            "SELECT title, extra FROM code_fts WHERE system = 'icd10cm'"
-        ):
+        for title, extra in self.conn.execute("SELECT title, extra FROM code_fts"):
             words.update(_WORDS.findall(title))
             words.update(_WORDS.findall(extra or ""))
+        for (title,) in self.conn.execute("SELECT DISTINCT title FROM index_term"):
+            words.update(_WORDS.findall(title or ""))
         return words
 
     def cm_billable(self, release_id: int, codes: list[str]) -> dict[str, bool]:
