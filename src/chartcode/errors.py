@@ -166,4 +166,6 @@ def _describe_problem(p: dict[str, object]) -> str:
     if p.get("line") is not None:
         where.append(f"line {p['line']}")
     place = " ".join(where)
-    return f"{place + ': ' if place else ''}{p.get('field')}: {p.get('message')}"
+    value = p.get("value")
+    shown = f" {str(value)[:60]!r}" if value not in (None, "") and p.get("field") != "file" else ""
+    return f"{place + ': ' if place else ''}{p.get('field')}{shown}: {p.get('message')}"

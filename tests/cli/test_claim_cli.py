@@ -49,8 +49,17 @@ def test_claim_terminal_output_and_fail_on(store, tmp_path):
 
 def test_malformed_claim_lists_every_field_and_exits_2(store, tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"patient": {"sex": "Q"}, "lines": [
-        {"code": "99213"}, {"code": "ABC", "date_of_service": "2026-02-30", "units": -1}]}))
+    bad.write_text(
+        json.dumps(
+            {
+                "patient": {"sex": "Q"},
+                "lines": [
+                    {"code": "99213"},
+                    {"code": "ABC", "date_of_service": "2026-02-30", "units": -1},
+                ],
+            }
+        )
+    )
     r = chartcode("claim", str(bad), "--store", str(store), home=tmp_path)
     assert r.returncode == 2
     text = " ".join(r.stderr.split())

@@ -189,3 +189,23 @@ def test_claim_form_shows_every_problem_of_a_malformed_claim(client):
     assert r.status_code == 400 and "nothing was checked" in r.text and "lines" in r.text
     r = post(client, "/claims", {"claim": "{not json"}, page="/claims")
     assert r.status_code == 400 and "not valid JSON" in r.text
+
+
+def test_a_refused_new_password_does_not_spend_the_reset_link(client, make_client, tmp_path):
+    register(client, "ann@example.org")
+    other = make_client()
+    post(other, "/reset", {"email": "ann@example.org"}, page="/reset")
+    [mail] = sorted((tmp_path / "mail").glob("*.eml"))
+    link = re.search(r"http://testserver(/reset/\S+)", mail.read_text()).group(1)
+    token = csrf(other, link)
+    short = other.post(link, data={"password": "short", "password2": "short",
+                                   "csrf_token": token})  # fmt: skip
+    assert short.status_code == 400 and "at least 10 characters" in short.text
+    assert other.get(link).status_code == 200  # the link still works
+    new = "a brand new password"
+    r = other.post(
+        link, data={"password": new, "password2": new, "csrf_token": token}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    spent = other.get(link)  # now spent: the page says so before anything is typed
+    assert spent.status_code == 400 and "not valid any more" in spent.text

@@ -216,3 +216,27 @@ def test_the_desk_reopens_when_an_import_replaces_the_store(open_client, store_p
     os.replace(tmp_path / "new.sqlite", copy)
     assert open_client.get(f"/api/codes/E11.40?date={ON}&system=icd10cm").status_code == 200
     assert app_ctx.desk._store is not before
+
+
+def test_claim_form_links_codes_not_modifiers_and_counts_in_words(open_client):
+    from tests.web.conftest import post
+
+    claim = {
+        "claim_id": "t2",
+        "patient": {"sex": "F", "date_of_birth": "1960-04-02"},
+        "diagnoses": ["E11.40"],
+        "lines": [{"code": "22586", "modifiers": ["50"], "date_of_service": ON, "units": 1,
+                   "diagnosis_pointers": [1]}],
+    }  # fmt: skip
+    r = post(open_client, "/claims", {"claim": json.dumps(claim)}, page="/claims")
+    assert r.status_code == 200 and "FEE-BILATERAL-NO-ADJUSTMENT" in r.text
+    assert 'href="/code/22586"' in r.text and 'href="/code/50"' not in r.text
+    assert "0 errors, 1 warning<" in r.text
+
+
+def test_code_page_does_not_call_a_code_valid_on_a_date_no_release_covers(open_client):
+    inside = open_client.get(f"/code/E11.40?date={ON}").text
+    assert f"Valid on {ON}</span>" in inside
+    outside = open_client.get("/code/E11.40?date=2027-03-01").text
+    assert "Valid on 2027-03-01" not in outside
+    assert "2027-03-01 is outside the loaded releases" in outside

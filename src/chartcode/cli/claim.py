@@ -137,9 +137,7 @@ def _run_batch(
         def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=max(total, done, 1))
 
-        return desk.check_claims_batch(
-            batch, out_file, history, progress=update
-        )
+        return desk.check_claims_batch(batch, out_file, history, progress=update)
 
 
 def claim_report(r: ClaimResult, width: int = 80) -> RenderableType:

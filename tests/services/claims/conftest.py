@@ -59,8 +59,13 @@ def line(code: str, *mods: str, units: int = 1, dx: str = "A", dos: str = DOS,
 
 def claim(*lines: dict[str, Any], dx: tuple[str, ...] = ("M17.11",), sex: str = "F",
           dob: str = "1970-06-01", **extra: Any) -> Claim:  # fmt: skip
-    data = {"claim_id": extra.pop("claim_id", "T1"), "diagnoses": list(dx),
-            "patient": {"sex": sex, "date_of_birth": dob}, "lines": list(lines), **extra}
+    data = {
+        "claim_id": extra.pop("claim_id", "T1"),
+        "diagnoses": list(dx),
+        "patient": {"sex": sex, "date_of_birth": dob},
+        "lines": list(lines),
+        **extra,
+    }
     return claims_from_object(data)[0]
 
 

@@ -108,8 +108,10 @@ def test_jsonl_reports_the_file_line():
 
 
 def test_dob_after_the_service_and_span_backwards():
-    bad = {"patient": {"date_of_birth": "2027-01-01"},
-           "lines": [{"code": "99213", "date_of_service": "2026-05-04", "date_to": "2026-05-01"}]}
+    bad = {
+        "patient": {"date_of_birth": "2027-01-01"},
+        "lines": [{"code": "99213", "date_of_service": "2026-05-04", "date_to": "2026-05-01"}],
+    }
     with pytest.raises(ClaimInputError) as info:
         claims_from_object(bad)
     fields = {p["field"] for p in info.value.problems}
@@ -123,3 +125,16 @@ def test_npi_check_digit():
 def test_sample_claims_in_examples_read():
     for name in ("knee_arthroscopy.json", "clean_visit.json", "claims.csv", "claims.jsonl"):
         assert read_claims(REPO / "examples" / "claims" / name), name
+
+
+def test_csv_problems_name_the_file_row_of_the_line_they_are_on():
+    text = (
+        "claim_id,code,date_of_service,units,diagnosis_pointers,diagnoses\n"
+        "C1,99213,2026-05-04,1,A,I10\n"
+        "C1,20610,2026-13-04,0,Z,I10\n"
+    )
+    with pytest.raises(ClaimInputError) as info:
+        claims_from_csv_text(text)
+    rows = {p["field"]: p["row"] for p in info.value.problems}
+    assert rows == {"date_of_service": 3, "units": 3, "diagnosis_pointers": 3}
+    assert "row 3 claim C1 line 2: units '0'" in str(info.value)

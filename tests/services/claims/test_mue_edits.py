@@ -56,3 +56,9 @@ def test_files_not_loaded_are_reported_not_silently_skipped(ncci_store):
 def test_a_line_without_a_provider_counts_with_the_others(ncci_store):
     mixed = claim(line("20610", units=2), line("20610", units=1, npi=None))
     assert "MUE-DOS-POLICY" in ids(check(ncci_store, mixed))
+
+
+def test_one_unit_over_an_mue_of_0_reads_in_the_singular(ncci_store):
+    [e] = [e for e in check(ncci_store, claim(line("J1100"))).edits if e.id.startswith("MUE")]
+    assert e.message.startswith("1 unit of J1100 on 2026-05-04 (line 1) exceeds the MUE of 0")
+    assert "not payable" in e.fix

@@ -46,9 +46,11 @@ def _signature(result: ClaimResult, identity: dict[int, int]) -> list[tuple]:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(specs=st.lists(line_st, min_size=1, max_size=7, unique_by=lambda s: (s[0], s[3], s[4])),
-       order=st.randoms(use_true_random=False), claim_type=st.sampled_from(["professional",
-                                                                            "outpatient"]))
+@given(
+    specs=st.lists(line_st, min_size=1, max_size=7, unique_by=lambda s: (s[0], s[3], s[4])),
+    order=st.randoms(use_true_random=False),
+    claim_type=st.sampled_from(["professional", "outpatient"]),
+)
 def test_line_order_does_not_change_the_result(ncci_store, specs, order, claim_type):
     checker = ClaimChecker(ncci_store)
     base = _claim(specs, claim_type)

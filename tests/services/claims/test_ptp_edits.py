@@ -66,3 +66,20 @@ def test_claim_type_chooses_the_hospital_file(ncci_store):
     r = check(ncci_store, hosp)
     assert "PTP-NEVER" in ids(r)
     assert next(e for e in r.edits if e.id == "PTP-NEVER").source.file == "ccioph-v321r0-f1.txt"
+
+
+def test_em_column_2_fix_asks_for_modifier_25_not_59(ncci_store):
+    # NCCI Policy Manual, chapter I: modifier 59 (and XE/XS/XP/XU) is not appended to an E/M.
+    r = check(ncci_store, claim(line("20610"), line("99213")))
+    [e] = [e for e in r.edits if e.id.startswith("PTP")]
+    assert e.id == "PTP-MODIFIER-NEEDED" and "modifier 25" in e.fix
+    assert "add XE" not in e.fix and "not used on an E/M" in e.fix
+
+
+def test_x_modifier_on_the_procedure_is_not_moved_to_the_em_line(ncci_store):
+    r = check(ncci_store, claim(line("20610", "XS"), line("99213")))
+    [e] = [e for e in r.edits if e.id.startswith("PTP")]
+    assert e.id == "PTP-MODIFIER-NEEDED" and e.severity == "error"
+    assert "modifier 25" in e.fix and "Move" not in e.fix
+    assert not [e for e in check(ncci_store, claim(line("20610"), line("99213", "25"))).edits
+                if e.id.startswith("PTP")]  # fmt: skip

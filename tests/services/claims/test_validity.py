@@ -36,8 +36,7 @@ def test_procedure_deleted_after_an_earlier_release(claim_store):
     r = check(claim_store, claim(line("0042T")))
     [e] = [e for e in r.edits if e.id == "VAL-PROC-DELETED"]
     assert e.source.file == "PPRRVU2025_Oct.csv"
-    assert "VAL-PROC-DELETED" not in ids(check(claim_store, claim(line("0042T",
-                                                                       dos="2025-11-03"))))
+    assert "VAL-PROC-DELETED" not in ids(check(claim_store, claim(line("0042T", dos="2025-11-03"))))
 
 
 def test_procedure_not_yet_effective(claim_store):
@@ -84,3 +83,17 @@ def test_diagnosis_not_yet_in_force(two_tabulars):
     assert "VAL-DX-NOT-YET" in ids(r)
     new = check(two_tabulars, claim(line("99213"), dx=("E11.40",)))
     assert not [i for i in ids(new) if i.startswith("VAL-DX")]
+
+
+def test_noncovered_with_a_liability_modifier_is_info_not_a_warning(claim_store):
+    [bare] = [e for e in check(claim_store, claim(line("0469T"))).edits
+              if e.id == "VAL-PROC-NONCOVERED"]  # fmt: skip
+    assert bare.severity == "warning"
+    for mod in ("GA", "GY", "GZ"):
+        r = check(claim_store, claim(line("0469T", mod)))
+        [e] = [e for e in r.edits if e.id == "VAL-PROC-NONCOVERED"]
+        assert e.severity == "info" and mod in e.message, mod
+        assert r.clean
+    [ga] = [e for e in check(claim_store, claim(line("0469T", "GA"))).edits
+            if e.id == "VAL-PROC-NONCOVERED"]  # fmt: skip
+    assert "advance beneficiary notice" in ga.fix

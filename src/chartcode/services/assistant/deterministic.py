@@ -16,6 +16,7 @@ from chartcode.codes import SYSTEM_LABELS, System, compact, display
 from chartcode.services.assistant.answer import Answer, ToolCall
 from chartcode.services.assistant.classifier import CodeMention, Question, classify
 from chartcode.services.assistant.tools import ToolContext, ToolOutput, call
+from chartcode.services.claims.context import is_evaluation_and_management as _is_em
 
 _EXCERPT = 420
 _CODE_IN_NOTE = re.compile(r"\b([A-Z]\d[0-9A-Z](?:\.[0-9A-Z-]{1,5})?)(?:\s*-\s*([A-Z]\d[0-9A-Z]"
@@ -131,10 +132,21 @@ def _code_meaning(q: Question, w: _Writer) -> None:
     )
     if d["system"] == "cpt":
         w.say("That is the CMS short descriptor; the full CPT descriptor is the AMA's.")
-    if d["billable"]:
-        w.say(f"It is valid for a date of service of {w.ctx.on.isoformat()}.", d["cite"])
+    iso = w.ctx.on.isoformat()
+    # A date outside the loaded releases is answered from the nearest one, with a warning
+    # naming the date: validity on that date is then not something the data says.
+    outside = [x for x in d.get("warnings") or [] if iso in x]
+    if d["billable"] and d["validity"] == "valid" and outside:
+        w.say(
+            f"It is billable in release {d['release']}; its validity on {iso} is not in the "
+            f"loaded data: {outside[0].rstrip('.')}.",
+            d["cite"],
+        )
+    elif d["billable"] and d["validity"] == "valid":
+        w.say(f"It is valid for a date of service of {iso}.", d["cite"])
     elif d["validity"] == "not_billable":
         reason = d.get("billable_reason") or "it is a header"
+        reason = reason.removeprefix("not billable: ")
         w.say(f"It is not a billable code on its own: {reason}.", d["cite"])
         kids = d.get("children") or []
         if kids:
@@ -142,7 +154,9 @@ def _code_meaning(q: Question, w: _Writer) -> None:
             more = f" and {len(kids) - 8} more" if len(kids) > 8 else ""
             w.say(f"Codes under it: {listed}{more}.", d["cite"])
     elif d.get("validity_message"):
-        w.say(f"{d['validity_message']}.", d["cite"])
+        msg = d["validity_message"].rstrip(".")
+        w.say(f"It is {msg}." if msg.startswith("not ") else f"{msg[:1].upper()}{msg[1:]}.",
+              d["cite"])  # fmt: skip
     for warning in d.get("warnings") or []:
         w.flags.append(warning)
 
@@ -255,6 +269,16 @@ def _ptp(q: Question, w: _Writer) -> None:
                 f"bypasses the edit; only the column 1 code {c1} is paid.",
                 e["cite"],
             )
+        elif mi == "1" and _is_em(c2):
+            # NCCI Policy Manual, chapter I: modifier 59 (and XE/XS/XP/XU) is not used on E/M.
+            w.say(
+                f"Modifier indicator 1: they can be billed together only when the visit {c2} "
+                f"is a significant, separately identifiable E/M service, with modifier 25 on "
+                f"{c2} (57 when the visit is the decision for a major surgery), as the "
+                "documentation supports; modifier 59 and XE, XS, XP, XU are not used on an E/M "
+                "service (NCCI Policy Manual, chapter I).",
+                e["cite"],
+            )
         elif mi == "1":
             w.say(
                 f"Modifier indicator 1: they can be billed together only when the services "
@@ -282,6 +306,44 @@ def _addon_pair(w: _Writer, a: str, b: str) -> None:
         if not out.ok:
             w.calls.pop()  # an unloaded add-on file is not part of this answer
             return
+        if not out.data["edits"]:
+            _addon_not_listed(w, addon, primary)
+
+
+def _addon_not_listed(w: _Writer, addon: str, primary: str) -> None:
+    """An add-on code whose listed primaries do not include the other code of the question."""
+    out = w.call("addon_check", code=addon)
+    active = [e for e in out.data["edits"] if e["in_force"]] if out.ok else []
+    if not active:
+        w.calls.pop()  # not an add-on code (in force): nothing to add
+        return
+    types = {int(e["edit_type"]) for e in active if str(e["edit_type"]).isdigit()}
+    listed = [e["primary_code"] for e in active if e["primary_code"] != "CCCCC"]
+    cite = active[0]["cite"]
+    kind = ", ".join(str(t) for t in sorted(types))
+    if listed and 1 in types:
+        shown = ", ".join(listed[:8]) + (f" and {len(listed) - 8} more" if len(listed) > 8
+                                         else "")  # fmt: skip
+        w.say(
+            f"{addon} is an add-on code (NCCI add-on edit type {kind}) and {primary} is not "
+            f"one of its listed primary codes: {addon} is paid only when one of them ({shown}) "
+            "is billed the same day by the same provider.",
+            cite,
+        )
+    elif listed:
+        w.say(
+            f"{addon} is an add-on code (NCCI add-on edit type {kind}) and {primary} is not "
+            f"one of its listed primary codes; the Medicare contractor may accept other "
+            "primaries.",
+            cite,
+        )
+    else:
+        w.say(
+            f"{addon} is an add-on code (NCCI add-on edit type {kind}): its primary codes are "
+            f"defined by the Medicare contractor, so whether {primary} qualifies is the "
+            "contractor's list.",
+            cite,
+        )
 
 
 def _mue(q: Question, w: _Writer) -> None:
@@ -311,6 +373,11 @@ def _mue(q: Question, w: _Writer) -> None:
             f"{m['meaning']}.",
             m["cite"],
         )
+        if m["value"] == 0:
+            w.say(
+                f"An MUE of 0 means {c.code} is not payable in that setting: any unit is denied.",
+                m["cite"],
+            )
 
 
 def _billing(q: Question, w: _Writer, what: str) -> dict[str, Any] | None:
@@ -609,6 +676,13 @@ def _unknown(q: Question, w: _Writer) -> None:
     elif q.modifier:
         _modifier(q, w)
     else:
+        # Not one of the kinds the rules know: say so before treating the words as a search,
+        # so "hello there" is not answered as if it asked for a code.
+        if q.topic.strip():
+            w.say("That is not one of the questions I recognise (what a code means, the code "
+                  "for some words, billing two codes together, units, global period, RVUs or "
+                  "payment, additional codes, Excludes1, 7th characters, modifiers, "
+                  "guidelines); here is what a code search finds for its words.")  # fmt: skip
         _code_for(q, w)
 
 

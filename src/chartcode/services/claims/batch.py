@@ -296,8 +296,18 @@ def _csv_frames(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     missing = {"claim_id"} - {h.strip() for h in header}
     if missing:
         raise ClaimInputError(
-            [{"row": 1, "claim_id": None, "line": None, "field": "header", "value": "",
-              "message": "a batch needs a claim_id column to tell claims apart"}], str(path))
+            [
+                {
+                    "row": 1,
+                    "claim_id": None,
+                    "line": None,
+                    "field": "header",
+                    "value": "",
+                    "message": "a batch needs a claim_id column to tell claims apart",
+                }
+            ],
+            str(path),
+        )
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(block_size=1 << 22),
@@ -391,8 +401,18 @@ def run_batch(
               "message": f"use one of {', '.join(INPUT_SUFFIXES)}"}], str(source))  # fmt: skip
     if out is not None and out.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ClaimInputError(
-            [{"row": None, "claim_id": None, "line": None, "field": "out", "value": str(out),
-              "message": f"write results to one of {', '.join(OUTPUT_SUFFIXES)}"}], str(out))
+            [
+                {
+                    "row": None,
+                    "claim_id": None,
+                    "line": None,
+                    "field": "out",
+                    "value": str(out),
+                    "message": f"write results to one of {', '.join(OUTPUT_SUFFIXES)}",
+                }
+            ],
+            str(out),
+        )
     if not source.exists():
         raise ClaimInputError(
             [{"row": None, "claim_id": None, "line": None, "field": "file", "value": str(source),

@@ -329,9 +329,7 @@ class FactsBook:
                 if not rels:
                     ptp[claim_type] = ptp_codes[claim_type] = None
                     continue
-                pairs = self._table(
-                    ("ptp", *(r.id for r in rels)), partial(_ptp, store, rels)
-                )
+                pairs = self._table(("ptp", *(r.id for r in rels)), partial(_ptp, store, rels))
                 ptp[claim_type] = pairs
                 ptp_codes[claim_type] = self._table(
                     ("ptp_codes", *(r.id for r in rels)),
@@ -347,9 +345,7 @@ class FactsBook:
                 )
             rels = chosen("ncci", "aoc", "NCCI add-on code edits")
             addon = (
-                self._table(("aoc", rels[0].id), partial(_addon, store, rels[0]))
-                if rels
-                else None
+                self._table(("aoc", rels[0].id), partial(_addon, store, rels[0])) if rels else None
             )
             rvu_rels = chosen("pfs", "rvu", "PFS relative value file")
             rvu = (
@@ -364,11 +360,7 @@ class FactsBook:
                 else None
             )
             rels = chosen("icd10cm", "tabular", "ICD-10-CM tabular")
-            cm = (
-                self._table(("cm", rels[0].id), partial(_cm, store, rels[0]))
-                if rels
-                else None
-            )
+            cm = self._table(("cm", rels[0].id), partial(_cm, store, rels[0])) if rels else None
         # Which HCPCS file answers matters less (its dates are checked per code): no warning.
         return DateFacts(
             iso, ptp, ptp_codes, mue, addon, rvu, hcpcs, cm,

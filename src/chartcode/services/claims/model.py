@@ -151,7 +151,9 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def read_date(value: object, fld: str, p: Problems, line: int | None = None) -> str | None:
+def read_date(
+    value: object, fld: str, p: Problems, line: int | None = None, row: int | None = None
+) -> str | None:
     """An ISO date (YYYY-MM-DD; MM/DD/YYYY as printed on paper claims is accepted too)."""
     if isinstance(value, date):
         return value.isoformat()
@@ -160,7 +162,7 @@ def read_date(value: object, fld: str, p: Problems, line: int | None = None) -> 
         return None
     iso = _iso_date(text)
     if iso is None:
-        p.add(fld, value, "not a date (use YYYY-MM-DD)", line=line)
+        p.add(fld, value, "not a date (use YYYY-MM-DD)", line=line, row=row)
     return iso
 
 
@@ -224,7 +226,9 @@ def read_claim_type(value: object, p: Problems) -> str:
     return "professional"
 
 
-def read_pointers(value: object, n_dx: int, p: Problems, line: int) -> tuple[int, ...]:
+def read_pointers(
+    value: object, n_dx: int, p: Problems, line: int, row: int | None = None
+) -> tuple[int, ...]:
     """Diagnosis pointers as letters (A-L) or numbers (1-12); kept as 1-based indexes.
 
     A pointer past the last diagnosis is kept so the diagnosis edits can report it with the
@@ -244,26 +248,28 @@ def read_pointers(value: object, n_dx: int, p: Problems, line: int) -> tuple[int
             idx = POINTER_LETTERS.index(t) + 1
         else:
             p.add("diagnosis_pointers", raw, "a pointer is a letter A-L or a number 1-12",
-                  line=line)  # fmt: skip
+                  line=line, row=row)  # fmt: skip
             continue
         if idx not in out:
             out.append(idx)
     if len(out) > MAX_POINTERS:
-        p.add("diagnosis_pointers", value, f"at most {MAX_POINTERS} pointers per line", line=line)
+        p.add("diagnosis_pointers", value, f"at most {MAX_POINTERS} pointers per line",
+              line=line, row=row)  # fmt: skip
     return tuple(out)
 
 
-def read_units(value: object, p: Problems, line: int) -> int:
+def read_units(value: object, p: Problems, line: int, row: int | None = None) -> int:
     text = _text(value)
     if not text:
         return 1
     try:
         number = float(text)
     except ValueError:
-        p.add("units", value, "not a number", line=line)
+        p.add("units", value, "not a number", line=line, row=row)
         return 1
     if number != int(number) or number < 1 or number > MAX_UNITS:
-        p.add("units", value, f"units are a whole number from 1 to {MAX_UNITS}", line=line)
+        p.add("units", value, f"units are a whole number from 1 to {MAX_UNITS}", line=line,
+              row=row)  # fmt: skip
         return 1
     return int(number)
 
@@ -282,7 +288,7 @@ def read_line(
         p.add("code", code_raw, "not a CPT or HCPCS code (e.g. 99213, 0195T, G0453)",
               line=number, row=row)  # fmt: skip
     dos_raw = raw.get("date_of_service", raw.get("date_from"))
-    date_from = read_date(dos_raw, "date_of_service", p, number) or (
+    date_from = read_date(dos_raw, "date_of_service", p, number, row) or (
         default_date if not _text(dos_raw) else None
     )
     if date_from is None and not _text(dos_raw):
@@ -290,7 +296,7 @@ def read_line(
               line=number, row=row)  # fmt: skip
     if date_from:
         p.dates.append(date_from)
-    date_to = read_date(raw.get("date_to"), "date_to", p, number) or date_from
+    date_to = read_date(raw.get("date_to"), "date_to", p, number, row) or date_from
     if date_from and date_to and date_to < date_from:
         p.add("date_to", date_to, "the service ends before it starts", line=number, row=row)
     mods = []
@@ -304,9 +310,9 @@ def read_line(
     if len(mods) > MAX_MODIFIERS:
         p.add("modifiers", ",".join(mods), f"at most {MAX_MODIFIERS} modifiers per line",
               line=number, row=row)  # fmt: skip
-    units = read_units(raw.get("units"), p, number)
+    units = read_units(raw.get("units"), p, number, row)
     pointers = read_pointers(raw.get("diagnosis_pointers", raw.get("dx_pointers")), n_dx, p,
-                             number)  # fmt: skip
+                             number, row)  # fmt: skip
     pos = _text(raw.get("place_of_service", raw.get("pos"))) or None
     if pos is not None:
         pos = pos.zfill(2)

@@ -174,8 +174,13 @@ def reset_request(request: Request, email: Email, db: Session = Depends(get_db))
 
 
 @router.get("/reset/{token}", response_class=HTMLResponse, name="reset")
-def reset_password_form(request: Request, token: str) -> Response:
+def reset_password_form(request: Request, token: str, db: Session = Depends(get_db)) -> Response:
+    if repo.reset_user(db, token) is None:
+        return render(request, "account/reset.html", {"token": token, "problem": _DEAD_LINK}, 400)
     return render(request, "account/reset.html", {"token": token})
+
+
+_DEAD_LINK = "This reset link is not valid any more: ask for a new one."
 
 
 @router.post("/reset/{token}", name="reset_submit")
@@ -188,12 +193,14 @@ def reset_password(
 ) -> Response:
     problem = "The two passwords differ." if password != password2 else None
     if problem is None:
-        user = repo.use_reset(db, token)
-        if user is None:
-            problem = "This reset link is not valid any more: ask for a new one."
-        else:
-            problem = password_problem(password, user.email)
-            if problem is None:
+        # The password is checked before the token is spent: a refused password keeps the link.
+        user = repo.reset_user(db, token)
+        problem = _DEAD_LINK if user is None else password_problem(password, user.email)
+        if problem is None:
+            user = repo.use_reset(db, token)
+            if user is None:
+                problem = _DEAD_LINK
+            else:
                 repo.set_password(db, user, hash_password(password))
                 _sign_in(request, user)
                 return RedirectResponse(request.url_for("account"), status_code=303)

@@ -79,12 +79,25 @@ def new_reset(db: Session, user: User, valid_for: timedelta) -> str:
     return token
 
 
-def use_reset(db: Session, token: str) -> User | None:
-    """The user a live, unused reset token belongs to; the token is spent."""
+def _live_reset(db: Session, token: str) -> PasswordReset | None:
     reset = db.scalars(
         select(PasswordReset).where(PasswordReset.token_hash == token_hash(token))
     ).first()
     if reset is None or reset.used_at is not None or reset.expires_at < now():
+        return None
+    return reset
+
+
+def reset_user(db: Session, token: str) -> User | None:
+    """The user a live, unused reset token belongs to; the token is not spent."""
+    reset = _live_reset(db, token)
+    return None if reset is None else db.get(User, reset.user_id)
+
+
+def use_reset(db: Session, token: str) -> User | None:
+    """The user a live, unused reset token belongs to; the token is spent."""
+    reset = _live_reset(db, token)
+    if reset is None:
         return None
     reset.used_at = now()
     db.commit()

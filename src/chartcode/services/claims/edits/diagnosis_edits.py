@@ -76,14 +76,21 @@ def excludes1_edits(ctx: ClaimContext) -> list[Edit]:
                 continue
             seen.add(frozenset((a, b)))
             holder = cm.nodes[ex.holder]
-            out.append(Edit(
-                "DX-EXCLUDES1", WARNING, None, (dotted(a), dotted(b)),
-                f"{dotted(a)} and {dotted(b)} are not coded together: an Excludes1 note at "
-                f"{_node_name(ex.holder, holder.kind)} ({holder.title}) excludes "
-                f"\"{ex.text}\"",
-                "Keep the code that describes the condition and remove the other. Both may "
-                "be reported only when the two conditions are unrelated, and the record "
-                "must show that.", Source.of(cm.release, cm.label(ex.holder), GUIDELINE_EXCLUDES)))
+            out.append(
+                Edit(
+                    "DX-EXCLUDES1",
+                    WARNING,
+                    None,
+                    (dotted(a), dotted(b)),
+                    f"{dotted(a)} and {dotted(b)} are not coded together: an Excludes1 note at "
+                    f"{_node_name(ex.holder, holder.kind)} ({holder.title}) excludes "
+                    f'"{ex.text}"',
+                    "Keep the code that describes the condition and remove the other. Both may "
+                    "be reported only when the two conditions are unrelated, and the record "
+                    "must show that.",
+                    Source.of(cm.release, cm.label(ex.holder), GUIDELINE_EXCLUDES),
+                )
+            )
     return out
 
 
@@ -105,14 +112,20 @@ def sex_age_edits(ctx: ClaimContext) -> list[Edit]:
         if claim.sex in ("F", "M"):
             rule = sex_rule(code)
             if rule is not None and rule.sex != claim.sex:
-                out.append(Edit(
-                    "DX-SEX", ERROR, None, (shown,),
-                    f"{shown} applies to {_SEX_WORD[rule.sex]} patients only and the patient "
-                    f"is {_SEX_WORD[claim.sex]}: {_basis(cm, rule.node)}",
-                    "Check the diagnosis and the patient's recorded sex; correct whichever is "
-                    "wrong. If both are right (e.g. a transgender patient), use condition code "
-                    "45 or the KX modifier as your payer instructs.",
-                    _rule_source(cm, rule.node, "ICD-10-CM tabular: block/category title")))
+                out.append(
+                    Edit(
+                        "DX-SEX",
+                        ERROR,
+                        None,
+                        (shown,),
+                        f"{shown} applies to {_SEX_WORD[rule.sex]} patients only and the patient "
+                        f"is {_SEX_WORD[claim.sex]}: {_basis(cm, rule.node)}",
+                        "Check the diagnosis and the patient's recorded sex; correct whichever is "
+                        "wrong. If both are right (e.g. a transgender patient), use condition code "
+                        "45 or the KX modifier as your payer instructs.",
+                        _rule_source(cm, rule.node, "ICD-10-CM tabular: block/category title"),
+                    )
+                )
         if age is None:
             continue
         arule = age_rule(code)

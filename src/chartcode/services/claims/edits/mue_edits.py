@@ -34,8 +34,8 @@ def mue_edits(ctx: ClaimContext) -> list[Edit]:
                 why = f" (MUE rationale: {row.rationale})" if row.rationale else ""
                 out.append(Edit(
                     "MUE-LINE", ERROR, ln.number, (ln.code,),
-                    f"{ln.units} units of {ln.code} on line {ln.number} exceed the MUE of "
-                    f"{row.value} per line (adjudication indicator 1: the whole line is "
+                    f"{_units(ln.units)} of {ln.code} on line {ln.number} {_exceed(ln.units)} the "
+                    f"MUE of {row.value} per line (adjudication indicator 1: the whole line is "
                     f"denied){why}",
                     f"Report at most {row.value} on this line. If more were really given, put "
                     "the rest on separate lines with the modifier that explains them (76, 77, "
@@ -78,8 +78,8 @@ def mue_edits(ctx: ClaimContext) -> list[Edit]:
             fix = f"{code} has an MUE of 0 here: it is not payable in this setting."
         out.append(Edit(
             rid, ERROR, numbers[0], (code,),
-            f"{total} units of {code} on {dos} ({where}) exceed the MUE of {row.value} per "
-            f"day ({kind}){why}", fix,
+            f"{_units(total)} of {code} on {dos} ({where}) {_exceed(total)} the MUE of "
+            f"{row.value} per day ({kind}){why}", fix,
             Source.of(row.release, row.line, SOURCE_RULE), numbers))  # fmt: skip
     return out
 
@@ -100,3 +100,11 @@ def _by_provider(
             for npi in sorted(p for p in providers if p):
                 out.append((key, [ln for ln in lines if ln.rendering_provider == npi]))
     return out
+
+
+def _units(n: int) -> str:
+    return "1 unit" if n == 1 else f"{n} units"
+
+
+def _exceed(n: int) -> str:
+    return "exceeds" if n == 1 else "exceed"

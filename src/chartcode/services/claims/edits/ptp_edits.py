@@ -13,6 +13,7 @@ from chartcode.services.claims.context import (
     ANATOMIC_MODIFIERS,
     NCCI_MODIFIERS,
     ClaimContext,
+    is_evaluation_and_management,
     same_provider,
 )
 from chartcode.services.claims.facts import PtpRow
@@ -94,6 +95,15 @@ def _judge(row: PtpRow, col1: ClaimLine, col2: ClaimLine) -> Edit | None:
         return None
     # A bypass modifier left on the column 1 line (anatomic ones say where col 1 was done).
     on_col1 = (set(col1.modifiers) & NCCI_MODIFIERS) - ANATOMIC_MODIFIERS - set(col2.modifiers)
+    if on_col1 and is_evaluation_and_management(col2.code):
+        # 59 and X{EPSU} are not used on an E/M service (NCCI Policy Manual, chapter I, E):
+        # moving them there would be wrong; 25 (or 57) is the E/M's modifier.
+        return Edit(
+            "PTP-MODIFIER-NEEDED", ERROR, col2.number, codes,
+            f"{base}. Modifier indicator 1: the two may be paid together only with an "
+            f"NCCI-associated modifier on {col2.code}; "
+            f"{', '.join(sorted(on_col1))} on the column 1 line ({col1.code}) does not count.",
+            _em_fix(col2), src, related)  # fmt: skip
     if on_col1:
         return Edit(
             "PTP-MODIFIER-PLACEMENT", WARNING, col2.number, codes,
@@ -108,11 +118,27 @@ def _judge(row: PtpRow, col1: ClaimLine, col2: ClaimLine) -> Edit | None:
         if same_site
         else ""
     )
+    if is_evaluation_and_management(col2.code):
+        fix = _em_fix(col2)
+    else:
+        fix = (
+            f"If {col2.code} was a distinct service (separate session, different site or "
+            f"organ, separate incision or injury) and the record shows it, add XE, XS, XP, XU "
+            f"or 59 (or an anatomic modifier such as RT/LT, F1-F9, T1-T9) to line "
+            f"{col2.number}; otherwise remove line {col2.number}."
+        )
     return Edit(
         "PTP-MODIFIER-NEEDED", ERROR, col2.number, codes,
         f"{base}. Modifier indicator 1: the two may be paid together only with an "
-        f"NCCI-associated modifier on {col2.code}.{site}",
-        f"If {col2.code} was a distinct service (separate session, different site or organ, "
-        f"separate incision or injury) and the record shows it, add XE, XS, XP, XU or 59 "
-        f"(or an anatomic modifier such as RT/LT, F1-F9, T1-T9) to line {col2.number}; "
-        f"otherwise remove line {col2.number}.", src, related)  # fmt: skip
+        f"NCCI-associated modifier on {col2.code}.{site}", fix, src, related)  # fmt: skip
+
+
+def _em_fix(col2: ClaimLine) -> str:
+    """The fix for an E/M service bundled into a procedure: modifier 25 (or 57), never 59."""
+    return (
+        f"If the visit {col2.code} was a significant, separately identifiable E/M service "
+        f"beyond the procedure's usual pre- and post-service work and the record shows it, "
+        f"add modifier 25 to line {col2.number} (57 if the visit was the decision for a major "
+        f"surgery); modifier 59 and XE, XS, XP, XU are not used on an E/M service. Otherwise "
+        f"remove line {col2.number}."
+    )

@@ -17,6 +17,9 @@ _DELETED = frozenset({"D", "F", "H"})
 _NOT_MEDICARE = frozenset({"G", "I"})
 _NONCOVERED = frozenset({"N"})
 _BUNDLED = frozenset({"B", "P"})
+# Liability modifiers on a non-covered service: ABN on file (GA), voluntary ABN (GX),
+# statutorily excluded (GY), denial expected without an ABN (GZ).
+_LIABILITY = frozenset({"GA", "GX", "GY", "GZ"})
 _FLAGGED = _DELETED | _NOT_MEDICARE | _NONCOVERED | _BUNDLED
 
 
@@ -47,6 +50,15 @@ def procedure_validity(ctx: ClaimContext) -> list[Edit]:
                     f"{code} is not valid for Medicare on {dos}: {why}",
                     "For Medicare, report the HCPCS code CMS uses for this service; other "
                     "payers may accept the code as it is.", src))  # fmt: skip
+            elif rvu.status in _NONCOVERED and (told := _LIABILITY & set(ln.modifiers)):
+                # The line already carries the liability modifier a non-covered service needs.
+                out.append(Edit(
+                    "VAL-PROC-NONCOVERED", INFO, ln.number, (code,),
+                    f"{code} is not covered by Medicare: {why} The line carries "
+                    f"{', '.join(sorted(told))}, which tells the payer so.",
+                    "Expect Medicare to deny the line"
+                    + ("; keep the signed advance beneficiary notice on file."
+                       if told & {"GA", "GX"} else "."), src))  # fmt: skip
             elif rvu.status in _NONCOVERED:
                 out.append(Edit(
                     "VAL-PROC-NONCOVERED", WARNING, ln.number, (code,),
@@ -126,11 +138,19 @@ def diagnosis_validity(ctx: ClaimContext) -> list[Edit]:
                     "lists A); use X placeholders to reach six characters first.",
                     Source.of(cm.release, cm.label(code))))  # fmt: skip
             else:
-                out.append(Edit(
-                    "VAL-DX-HEADER", ERROR, None, (shown,),
-                    f"{shown} is a header, not a billable code ({node.title}); it has "
-                    "subdivisions", "Report the most specific code under it (chartcode "
-                    f"lookup {shown} lists them).", Source.of(cm.release, cm.label(code))))
+                out.append(
+                    Edit(
+                        "VAL-DX-HEADER",
+                        ERROR,
+                        None,
+                        (shown,),
+                        f"{shown} is a header, not a billable code ({node.title}); it has "
+                        "subdivisions",
+                        "Report the most specific code under it (chartcode "
+                        f"lookup {shown} lists them).",
+                        Source.of(cm.release, cm.label(code)),
+                    )
+                )
             continue
         padded = _with_placeholder(code, cm)
         if padded is not None:
