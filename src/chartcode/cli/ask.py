@@ -11,7 +11,6 @@ imports ``cli.main`` only inside the command because ``main`` registers it.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -19,6 +18,8 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
+
+from chartcode.cli.options import StoreOpt
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,14 +48,7 @@ def ask_command(
         ),
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
-    store: Annotated[
-        Path | None,
-        typer.Option(
-            "--store",
-            help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
-            envvar="CHARTCODE_STORE",
-        ),
-    ] = None,
+    store: StoreOpt = None,
 ) -> None:
     """Ask a coding question; the answer cites the file, release and row of every fact."""
     from chartcode.cli.main import _desk, err, out

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from chartcode.cli.options import JsonOpt, StoreOpt
+
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
@@ -54,15 +56,8 @@ def claim_command(
             "or none.",
         ),
     ] = "none",
-    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-    store: Annotated[
-        Path | None,
-        typer.Option(
-            "--store",
-            help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
-            envvar="CHARTCODE_STORE",
-        ),
-    ] = None,
+    json_: JsonOpt = False,
+    store: StoreOpt = None,
 ) -> None:
     """Check a claim: NCCI PTP, MUE, add-on, fee-schedule modifiers, global, validity, age/sex."""
     from chartcode.cli.main import _desk, err, out

@@ -10,10 +10,11 @@ command when it is itself imported.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from chartcode.cli.options import JsonOpt, StoreOpt
 
 _CHOOSE_ONE = "Give --minutes for anesthesia, or the fee schedule options, not both."
 
@@ -54,15 +55,8 @@ def fee_command(
         str | None,
         typer.Option("--date", "-d", help="Date of service, YYYY-MM-DD (default: today)."),
     ] = None,
-    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-    store: Annotated[
-        Path | None,
-        typer.Option(
-            "--store",
-            help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
-            envvar="CHARTCODE_STORE",
-        ),
-    ] = None,
+    json_: JsonOpt = False,
+    store: StoreOpt = None,
 ) -> None:
     """Medicare payment for a code by locality and setting, with the formula and its sources."""
     from chartcode.cli.fee_render import anesthesia_page, fee_page

@@ -15,20 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from chartcode.cli.options import StoreOpt
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
 SYSTEM_LABEL = {"icd10cm": "ICD-10-CM", "icd10pcs": "ICD-10-PCS"}
 PROBLEMS_SHOWN = 10
-
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
-        envvar="CHARTCODE_STORE",
-    ),
-]
 
 
 def learn_command(
@@ -62,7 +55,7 @@ def learn_command(
     json_: Annotated[
         bool, typer.Option("--json", help="Print the model's record as JSON.")
     ] = False,
-    store: StoreOption = None,
+    store: StoreOpt = None,
 ) -> None:
     """Learn from your own coded cases: train a local model that adapts `suggest`."""
     from chartcode.api import Chartcode

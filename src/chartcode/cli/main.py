@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from chartcode.cli.options import DateOpt, JsonOpt, StoreOpt
 from chartcode.errors import ChartcodeError
 
 if TYPE_CHECKING:
@@ -32,19 +33,6 @@ app.add_typer(data_app, name="data")
 
 out = Console()
 err = Console(stderr=True)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-DateOpt = Annotated[
-    str | None, typer.Option("--date", "-d", help="Date of service, YYYY-MM-DD (default: today).")
-]
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
-        envvar="CHARTCODE_STORE",
-    ),
-]
 
 
 def _desk(store: Path | None, on: str | None, quiet: bool) -> Chartcode:

@@ -11,7 +11,6 @@ module imports ``cli.main`` only inside commands because ``main`` registers it.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -19,6 +18,8 @@ from rich.console import Console, Group
 from rich.prompt import Prompt
 from rich.table import Table
 from rich.text import Text
+
+from chartcode.cli.options import DateOpt, JsonOpt, StoreOpt
 
 if TYPE_CHECKING:
     from chartcode.services.pcs.state import BuildResult, OpenAxis
@@ -29,18 +30,6 @@ pcs_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DateOpt = Annotated[
-    str | None, typer.Option("--date", "-d", help="Date of service, YYYY-MM-DD (default: today).")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
-        envvar="CHARTCODE_STORE",
-    ),
-]
 # Longest definition shown in a terminal cell; --json carries the whole text.
 _DEFINITION_WIDTH = 110
 _STOP = {"q", "quit", "stop"}

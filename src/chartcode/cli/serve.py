@@ -10,10 +10,11 @@ packages are imported only when the command runs.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from chartcode.cli.options import StoreOpt
 
 
 def serve_command(
@@ -36,14 +37,7 @@ def serve_command(
             help="Trust X-Forwarded-Proto/For from a TLS proxy in front (secure cookies)."
         ),
     ] = False,
-    store: Annotated[
-        Path | None,
-        typer.Option(
-            "--store",
-            help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
-            envvar="CHARTCODE_STORE",
-        ),
-    ] = None,
+    store: StoreOpt = None,
 ) -> None:
     """Run the web app: code pages, instant search, accounts and the JSON API (/api/docs)."""
     import uvicorn

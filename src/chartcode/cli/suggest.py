@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chartcode.cli.options import JsonOpt, StoreOpt
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
@@ -32,7 +34,7 @@ def suggest_command(
     file: Annotated[
         str | None, typer.Argument(help="The note: a text file, or - for standard input.")
     ] = None,
-    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json_: JsonOpt = False,
     policy: Annotated[
         str,
         typer.Option(
@@ -62,14 +64,7 @@ def suggest_command(
     no_model: Annotated[
         bool, typer.Option("--no-model", help="The dictionary pipeline only, even with a default.")
     ] = False,
-    store: Annotated[
-        Path | None,
-        typer.Option(
-            "--store",
-            help="Reference store file (default: $CHARTCODE_HOME/reference.sqlite).",
-            envvar="CHARTCODE_STORE",
-        ),
-    ] = None,
+    store: StoreOpt = None,
 ) -> None:
     """Code a case: ICD-10-CM and ICD-10-PCS codes for a note, each with its evidence."""
     from chartcode.api import Chartcode
