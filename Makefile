@@ -25,6 +25,7 @@ run: $(STAMP)
 	$(BIN)/chartcode lookup E11.40
 	$(BIN)/chartcode lookup s52501a
 	$(BIN)/chartcode search "fracture lower end right radius" --limit 5
+	$(BIN)/chartcode suggest examples/cases/diabetic_chf_discharge_summary.txt --limit 8
 
 test: $(TSTAMP)
 	$(BIN)/ruff check src tests benchmarks
