@@ -58,8 +58,7 @@ def learn_command(
     store: StoreOpt = None,
 ) -> None:
     """Learn from your own coded cases: train a local model that adapts `suggest`."""
-    from chartcode.api import Chartcode
-    from chartcode.cli.main import err, out
+    from chartcode.cli.main import _desk, err, out
     from chartcode.cli.render import print_json, progress_bar
     from chartcode.errors import InvalidInput
     from chartcode.sources.training_cases import read_training_set
@@ -73,7 +72,7 @@ def learn_command(
             f" {len(training.no_text)} labelled ids without text, {len(training.problems)}"
             " unreadable lines)"
         )
-    desk = Chartcode(store, date)
+    desk = _desk(store, date, json_)
     with progress_bar(err, enabled=not json_) as bar:
         done = 0
         total = len(training.cases)

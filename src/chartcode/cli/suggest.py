@@ -67,13 +67,12 @@ def suggest_command(
     store: StoreOpt = None,
 ) -> None:
     """Code a case: ICD-10-CM and ICD-10-PCS codes for a note, each with its evidence."""
-    from chartcode.api import Chartcode
-    from chartcode.cli.main import err, out
+    from chartcode.cli.main import _desk, err, out
     from chartcode.errors import InvalidInput
 
     if policy not in POLICIES:
         raise InvalidInput(f"--policy must be one of {', '.join(POLICIES)}")
-    desk = Chartcode(store, date)
+    desk = _desk(store, date, json_)
     if batch is not None:
         _batch(desk, batch, out_file, policy, model, not no_model)
         return
