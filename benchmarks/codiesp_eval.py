@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/codiesp_eval.py                 # writes results/codiesp.json
     .venv/bin/python benchmarks/codiesp_eval.py --top 30        # longer error lists
     .venv/bin/python benchmarks/codiesp_eval.py --policy us-inpatient
+    .venv/bin/python benchmarks/codiesp_eval.py --split train   # the split weights are tuned on
 
 Data: ``../shared/data/eval/codiesp-dev`` (250 English case reports, gold ICD-10-CM ``devD.tsv``
 and ICD-10-PCS ``devP.tsv``; read in place, nothing copied). The store is $CHARTCODE_HOME's (or
@@ -19,7 +20,9 @@ Metrics, as CodiEsp defines them:
 
 The gold codes are CIE-10-ES 2018 (about US FY2018); the store holds the 2026 ICD-10-CM. A gold
 code that the 2026 release no longer bills because it was subdivided since (M54.5 -> M54.50) is
-matched by any 2026 code under it; nothing else is mapped. PCS tables are those in force on
+matched by any 2026 code under it, and so is a gold code printed with its placeholder X's but
+no 7th character (W19XXX, T814XX: the category the X's pad); nothing else is mapped (F32.9,
+whose "depression NOS" moved to F32.A in FY2022, is not). PCS tables are those in force on
 2024-10-01 (FY2025), as in ``pcs_eval.py``. Throughput is reports per second on one process,
 after the one-off load of the vocabulary (reported separately).
 """
@@ -45,6 +48,7 @@ REPO = HERE.parent
 SHARED = Path(os.environ.get("CHARTCODE_SHARED_DATA", REPO.parent / "shared" / "data"))
 CODIESP = SHARED / "eval" / "codiesp-dev"
 RESULTS = HERE / "results" / "codiesp.json"
+SPLITS = ("dev", "train")
 # The score cut for the second D figure, chosen on the CodiEsp *training* split (best F1 there).
 CUT = 0.45
 CM_FILES = ["icd10/cm/icd10cm-tabular-April-1-2026.xml.gz"]
@@ -113,21 +117,32 @@ def main() -> None:
     )
     ap.add_argument("--top", type=int, default=15, help="how many missed / spurious codes")
     ap.add_argument("--limit", type=int, default=0, help="only the first N reports")
+    ap.add_argument(
+        "--split", default="dev", choices=SPLITS, help="dev (reported) or train (for tuning)"
+    )
     args = ap.parse_args()
-    if not (CODIESP / "devD.tsv").exists():
-        sys.exit(f"CodiEsp dev split not found under {CODIESP}")
+    split = CODIESP.parent / f"codiesp-{args.split}"
+    if not (split / f"{args.split}D.tsv").exists():
+        sys.exit(f"CodiEsp {args.split} split not found under {split}")
     desk, tmp = open_store(args.store)
     started = time.perf_counter()
     suggester = Suggester(desk.store, CODIESP_DATE)
     load_seconds = time.perf_counter() - started
     subdivided = {c for c, b in suggester.tabular.billable.items() if not b}
 
+    def stem_of(gold: str) -> str:
+        # A gold code printed with its placeholder X's but without the 7th character
+        # (W19XXX, T814XX) stands for the category those X's pad (W19, T81.4).
+        stripped = gold.rstrip("X")
+        return stripped if gold not in suggester.tabular.billable and stripped != gold else gold
+
     def hit_d(pred: str, gold: str) -> bool:
+        gold = stem_of(gold)
         return pred == gold or (gold in subdivided and pred.startswith(gold))
 
-    gold_d = load_gold(CODIESP / "devD.tsv")
-    gold_p = load_gold(CODIESP / "devP.tsv")
-    paths = sorted((CODIESP / "text_files_en").glob("*.txt"))
+    gold_d = load_gold(split / f"{args.split}D.tsv")
+    gold_p = load_gold(split / f"{args.split}P.tsv")
+    paths = sorted((split / "text_files_en").glob("*.txt"))
     if args.limit:
         paths = paths[: args.limit]
     texts = {p.stem: p.read_text(encoding="utf-8") for p in paths}
@@ -174,6 +189,7 @@ def main() -> None:
     d_map = sum(aps) / len(aps) if aps else 0.0
     p_report = pcs.report()
     out = {
+        "split": args.split,
         "reports": len(results),
         "policy": args.policy,
         "D": {"MAP": round(d_map, 3), **prf(tp_pred, n_pred, tp_gold, n_gold)},
@@ -190,7 +206,7 @@ def main() -> None:
         "top_spurious_P": [f"{c} x{n}" for c, n in spurious_p.most_common(args.top)],
     }
     print(json.dumps(out, indent=2))
-    if not args.limit:
+    if not args.limit and args.split == "dev":
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     desk.close()

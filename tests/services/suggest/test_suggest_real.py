@@ -95,6 +95,45 @@ def test_code_every_mention_keeps_negated_mentions_marked(desk: Chartcode) -> No
     assert "R50.9" not in us
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Septic shock.", "R65.21"),  # Index: Shock, septic
+        ("Smoker of 40 pack-years.", "F17.210"),  # pack-years count cigarettes
+        ("Ex-smoker.", "Z87.891"),
+        ("Left inguinal hernia.", "K40.90"),  # not the recurrent one (title qualifiers)
+        ("Ulcerative colitis.", "K51.90"),  # not "with fistula"
+        ("Liver failure.", "K72.90"),  # not "with coma"
+        ("Pain in the right iliac fossa.", "R10.31"),
+        ("Loss of vision in the right eye.", "H54.61"),
+        ("Thrombopenia.", "D69.6"),
+        ("Erythematous plaque on the arm.", "L53.9"),
+        ("No signs of peritoneal irritation.", "K65.9"),
+        ("History of trauma to the head.", "T14.90XA"),
+    ],
+)
+def test_index_defaults_and_synonyms(desk: Chartcode, text: str, code: str) -> None:
+    assert code in codes(desk.suggest(text, policy="code-every-mention"))
+
+
+def test_bare_word_catch_all_yields_to_the_named_condition(desk: Chartcode) -> None:
+    cm = codes(
+        desk.suggest("A testicular tumor. The tumor was removed.", policy="code-every-mention")
+    )
+    assert "D49.59" in cm  # the Neoplasm Table's testis row, through "testicular"
+    assert "D49.9" not in cm  # "the tumor" says nothing more
+    hernia = codes(
+        desk.suggest("Umbilical hernia. The hernia was repaired.", policy="us-inpatient")
+    )
+    assert "K46.9" not in hernia and any(c.startswith("K42") for c in hernia)
+
+
+def test_words_that_name_no_condition_alone(desk: Chartcode) -> None:
+    text = "No known allergies. He felt blue. Renal donor. Hemodynamic instability."
+    cm = codes(desk.suggest(text, policy="code-every-mention"))
+    assert not {"T78.40XA", "F32.A", "Z52.9", "M25.30"} & set(cm)
+
+
 def test_possible_diagnosis_by_policy(desk: Chartcode) -> None:
     text = "Cough and fever. Probable pneumonia."
     assert "J18.9" in codes(desk.suggest(text, policy="us-inpatient"))
@@ -173,7 +212,7 @@ def test_cli_rejects_an_unknown_policy(desk: Chartcode) -> None:
     ("filename", "columns"),
     [
         ("index_defaults.tsv", ("term", "code", "note")),
-        ("catch_all_codes.tsv", ("code", "note")),
+        ("catch_all_codes.tsv", ("code", "specific", "note")),
         ("history_codes.tsv", ("prefix", "personal_history", "family_history", "note")),
         ("diabetes_complications.tsv", ("complication", "type1", "type2", "note")),
     ],
@@ -188,7 +227,7 @@ def test_rule_files_name_codes_of_the_release(
     assigned = {"term": (), "complication": (), "prefix": ()}
     for line, fields in rows(filename, columns):
         for name, value in zip(columns, fields, strict=True):
-            if name == "note" or name in assigned or not value:
+            if name in ("note", "specific") or name in assigned or not value:
                 continue
             code = value.replace(".", "")
             assert code in titles, f"{filename} line {line}: {value} is not in the release"

@@ -3,7 +3,11 @@
 Contract: ``find(vocabulary, text, start, end)`` returns the ``Mention``s of the sentence
 ``text[start:end]``; offsets are into ``text``, so ``text[m.start:m.end]`` is the evidence as
 written. A term matches when every one of its words occurs among the sentence's content words
-within a short window (its length plus ``SLACK`` words), in any order. Of matches that share
+within a short window (its length plus ``SLACK`` words), in any order; a term of two words or
+more whose words lie further apart, up to ``LOOSE_SLACK``, within one clause (no comma, colon
+or parenthesis between) and with no number among them, is a ``loose`` mention, which the
+suggester ranks lower. A word is read in every form it stands for: its normalised forms and,
+for an anatomical adjective, its noun's ("testicular" -> testis). Of matches that share
 words, the one with more words wins and a match whose words all lie inside a longer match's is
 dropped ("abdominal pain" hides "pain"); matches that only overlap are both kept.
 
@@ -17,11 +21,21 @@ import re
 from dataclasses import dataclass, replace
 
 from chartcode.lexicon.language import abbreviations
-from chartcode.services.suggest.vocabulary import STOP_WORDS, Term, Vocabulary, normalise
+from chartcode.services.suggest.vocabulary import (
+    STOP_WORDS,
+    Term,
+    Vocabulary,
+    adjective_forms,
+    normalise,
+)
 
 SLACK = 2
+# Beyond the window, up to this many words apart, a term still matches as a loose mention:
+# details a sentence spreads out ("a mass ... in the left kidney"), ranked lower.
+LOOSE_SLACK = 8
 NESTED_MAX = 2  # the shorter mentions kept inside a longer one when every mention is coded
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +46,7 @@ class Mention:
     text: str
     positions: tuple[int, ...]  # content-word indexes in the sentence
     nested: bool = False  # its words all lie inside a longer mention's
+    loose: bool = False  # its words lie further apart than the window (``LOOSE_SLACK``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +65,9 @@ def words_of(text: str, start: int, end: int) -> list[_Word]:
         surface = m.group()
         low = surface.lower()
         forms = tuple(f for f in normalise(surface) if f not in STOP_WORDS)
+        extra = adjective_forms(low)
+        if extra:
+            forms = (*forms, *(f for f in extra if f not in forms))
         if low in abbrs:
             forms = (*forms, f"abbr:{low}")
         if forms:
@@ -75,6 +93,7 @@ def find(
             positions = _closest(term, where)
             if positions is None:
                 continue
+            loose = positions[-1] - positions[0] + 1 > len(term.words) + SLACK
             if term.upper_only and not any(words[i].surface.isupper() for i in positions):
                 continue
             key = (term.code, positions)
@@ -82,13 +101,15 @@ def find(
                 continue
             seen.add(key)
             s, e = words[positions[0]].start, words[positions[-1]].end
-            found.append(Mention(term, s, e, text[s:e], positions))
+            if loose and not _may_spread(term, text[s:e]):
+                continue
+            found.append(Mention(term, s, e, text[s:e], positions, loose=loose))
     return _keep_longest(found, nested)
 
 
 def _closest(term: Term, where: dict[str, list[int]]) -> tuple[int, ...] | None:
     """The tightest positions holding every word of ``term``, or None beyond the window."""
-    anchor_word = min(term.words, key=lambda w: len(where[w]))
+    anchor_word = min(term.words, key=lambda w: (len(where[w]), w))  # ties: the same each run
     best: tuple[int, ...] | None = None
     best_span = 10**6
     for a in where[anchor_word]:
@@ -100,9 +121,21 @@ def _closest(term: Term, where: dict[str, list[int]]) -> tuple[int, ...] | None:
         span = max(chosen) - min(chosen) + 1
         if span < best_span:
             best, best_span = tuple(sorted(chosen)), span
-    if best is None or best_span > len(term.words) + SLACK:
+    slack = LOOSE_SLACK if len(term.words) > 1 else SLACK
+    if best is None or best_span > len(term.words) + slack:
         return None
     return best
+
+
+def _may_spread(term: Term, stretch: str) -> bool:
+    """Whether a match beyond the window may stand as a loose mention.
+
+    It holds within one clause ("a mass of 3 cm in the left kidney"), not across a comma, a
+    parenthesis or a colon, and never for a term with a number, which must stand by its word
+    ("type 2 diabetes mellitus and a long history of myocardial infarction" is no type 2
+    infarction).
+    """
+    return not _CLAUSE_BREAK.search(stretch) and not any(w.isdigit() for w in term.words)
 
 
 def _keep_longest(found: list[Mention], nested: bool) -> list[Mention]:

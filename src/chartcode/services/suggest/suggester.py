@@ -55,7 +55,7 @@ CONTEXT_ORDER = ("negated", "family", "hypothetical", "possible", "historical")
 # dev split stays a fair test: index defaults are right about 2 times in 3, titles and
 # inclusion terms about 2 in 5, abbreviations and lay phrases 1 in 4 or less.
 SOURCE_WEIGHT = {
-    "default": 0.80,
+    "default": 0.90,
     "title": 0.68,
     "inclusion": 0.64,
     "abbreviation": 0.50,
@@ -78,6 +78,7 @@ SECTION_BONUS = {
 OPENING_CHARS = 400
 OPENING_BONUS = 0.1
 RESIDUAL_RANK = 5
+LOOSE_PENALTY = 0.3
 RESIDUAL_PENALTY = 0.25
 CATCH_ALL_FILE = "catch_all_codes.tsv"
 CATCH_ALL_PENALTY = 0.3
@@ -98,9 +99,26 @@ def catch_all_codes() -> frozenset[str]:
     return _catch_all()
 
 
+def catch_all_specifics() -> dict[str, tuple[str, ...]]:
+    """Catch-all code -> the code prefixes that name what it names, more precisely.
+
+    A note that yields one of them has said what the bare word meant ("tumor" D49.9 next to
+    C64.1); an empty tuple: the code is only ranked low (``catch_all_codes.tsv``).
+    """
+    return _catch_all_specifics()
+
+
 @cache
 def _catch_all() -> frozenset[str]:
-    return frozenset(c.replace(".", "") for _, (c, _n) in rows(CATCH_ALL_FILE, ("code", "note")))
+    return frozenset(_catch_all_specifics())
+
+
+@cache
+def _catch_all_specifics() -> dict[str, tuple[str, ...]]:
+    return {
+        c.replace(".", ""): tuple(p.replace(".", "") for p in specific.split())
+        for _, (c, specific, _n) in rows(CATCH_ALL_FILE, ("code", "specific", "note"))
+    }
 
 
 @dataclass
@@ -162,6 +180,7 @@ class Suggester:
                 self._procedures(text, s, e, context, section.name, pcs_found, policy)
         codes = self._merge(found)
         self._combine(codes)
+        excluded += _without_redundant_catch_alls(codes)
         kept, dropped = self.validator.check(codes, policy)
         excluded += dropped
         ranked = sorted(kept.values(), key=lambda c: -c.score)
@@ -247,6 +266,9 @@ class Suggester:
         done = self.assembler.complete(code, words)
         why += list(done.reasons)
         score = _score(m, context, section) - (0.2 if m.nested else 0.0)
+        if m.loose:
+            score -= LOOSE_PENALTY
+            why.append("its words are spread over the sentence: ranked lower")
         if code in catch_all_codes():
             score -= CATCH_ALL_PENALTY
             why.append("a catch-all code for a bare word: ranked low (catch_all_codes.tsv)")
@@ -435,3 +457,26 @@ def _without_covered_prefixes(found: dict[str, SuggestedCode]) -> dict[str, Sugg
         for c, sc in found.items()
         if sc.system != "icd10pcs" or len(c) == 7 or not any(f.startswith(c) for f in full)
     }
+
+
+def _without_redundant_catch_alls(codes: dict[str, SuggestedCode]) -> list[Excluded]:
+    """Drops a bare word's catch-all code when the note names the condition more precisely.
+
+    "A renal tumor ... the tumor was resected" yields D49.511 and, from the bare second
+    "tumor", D49.9: the second says nothing the first does not (guideline I.B.18, code to the
+    highest degree of certainty and specificity documented).
+    """
+    out: list[Excluded] = []
+    for code, specific in catch_all_specifics().items():
+        held = codes.get(code)
+        if held is None or not specific:
+            continue
+        better = next(
+            (c for c in codes if c != code and c not in _catch_all() and c.startswith(specific)),
+            None,
+        )
+        if better is not None:
+            del codes[code]
+            reason = f"a catch-all for a bare word: the note names it as {dotted(better)}"
+            out.append(Excluded(held.code, held.evidence[0], reason))
+    return out

@@ -10,8 +10,11 @@ freely ("pain in the abdomen", "diabetes mellitus type 2"); ``mentions`` finds t
 
 A title becomes a term the way a coder reads it: nonessential modifiers in parentheses and the
 words "unspecified", "NOS" and "not elsewhere classified" drop out, a trailing ", unspecified
-..." clause and a "without ..." clause drop out (notes do not say "without perforation"), "A or
+..." clause and a "without ..." or ", not specified as ..." clause drop out (notes do not say
+"without perforation"; a ", recurrent" or ", with ..." clause after them stays), "A or
 B" becomes two terms, and titles that start "Other" name no condition a note would state.
+Words that alone name no condition of the patient (``NOT_TERMS``: "growth", "donor",
+"allergies") are no terms, though longer terms that contain them are.
 When several codes share a term, the best is the one the Index would give: the project's
 index default, else a billable code, else the code whose title lost the fewest words.
 """
@@ -24,7 +27,13 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-from chartcode.lexicon.language import abbreviations, lay_terms, normalise_spelling, stem
+from chartcode.lexicon.language import (
+    abbreviations,
+    adjective_nouns,
+    lay_terms,
+    normalise_spelling,
+    stem,
+)
 from chartcode.lexicon.tsv import rows
 from chartcode.store.reference import ReferenceStore
 
@@ -103,8 +112,13 @@ TITLE_NOISE = frozenset(
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_ELSEWHERE = re.compile(r"not elsewhere classified|not otherwise specified")
-_WITHOUT = re.compile(r"\bwithout\b.*$")
-_COMMA_UNSPEC = re.compile(r",[^,]*\bunspecified\b[^,]*")
+# "without X" and "not specified as X" qualifiers drop out, but a ", recurrent" or ", with ..."
+# clause after them still names the code ("..., without obstruction or gangrene, recurrent").
+_WITHOUT = re.compile(
+    r"\bwithout\b.*?(?=, (?:recurrent|with)\b|$)|,\s*not (?:specified as )?[a-z]+(?: or [a-z]+)?\b"
+)
+# ", unspecified ..." up to a "with" clause, which names the code ("unspecified with coma").
+_COMMA_UNSPEC = re.compile(r",[^,]*?\bunspecified\b(?:(?!\bwith\b)[^,])*")
 _OF_UNSPEC = re.compile(
     r"\b(?:of|in|at)?\s*unspecified\s+(?:site|part|side|type|organism|region|laterality|"
     r"location|cause|nature|origin|severity|stage|trimester|body region|behavior)\b"
@@ -120,6 +134,43 @@ _CODE_KINDS = ("category", "subcategory", "code")
 # Coma scale components (R40.2-) are coded from scale scores, not from words such as "normal
 # movement" or "obeys commands" that their inclusion terms share with any neurological exam.
 NOT_FROM_WORDS = ("R402",)
+# Words that alone name no condition of the patient in a case report, though a title or an
+# inclusion term reduces to them: "growth" (of a child, of a tumour), "child", "donor" (of an
+# organ), "instability" and "effusion" (which the tabular files under joints), "BMI" (the
+# pediatric percentile codes), "allergies" (the "no known allergies" of every history),
+# "side effects"; nor do words a title shares with everyday prose or with a translation:
+# "arrest" (Z65.3, legal), "axis" (a vertebra's fracture), "spectrum", "tenderness" (filed
+# under the abdomen), "ganglion" (a lymph node in notes translated from Spanish), "blue" (low
+# mood in lay speech, a colour in a note), "attack", "stress", "dye", "cocaine" (a use, not a
+# poisoning), "impotence" (a limb's loss of function in translated notes). Longer terms that
+# contain them ("pleural effusion", "penicillin allergy", "cardiac arrest") are read as usual.
+NOT_TERMS = (
+    "attack",
+    "stress",
+    "dye",
+    "cocaine",
+    "impotence",
+    "arrest",
+    "axis",
+    "spectrum",
+    "tenderness",
+    "ganglion",
+    "ganglia",
+    "blue",
+    "ffa",
+    "growth",
+    "child",
+    "children",
+    "donor",
+    "instability",
+    "effusion",
+    "fistula",
+    "bmi",
+    "body mass index",
+    "allergy",
+    "side effect",
+    "adverse effect",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +211,28 @@ def normalise(word: str) -> tuple[str, ...]:
     s = stem(normalise_spelling(w))
     mapped = synonyms().get(s)
     return mapped if mapped is not None else (s,)
+
+
+# Anatomical adjectives whose noun is not the usual reading in a case report: "cervical" is
+# the neck or the spine more often than the cervix, "lumbar" a vertebra, "iliac" a fossa or an
+# artery, "cystic" a lesion, not a cyst's site.
+ADJECTIVES_NOT_READ = frozenset(
+    {"cervical", "lumbar", "iliac", "cystic", "optic", "neural", "cranial", "coronary", "sacral"}
+)
+
+
+@cache
+def adjective_forms(word: str) -> tuple[str, ...]:
+    """The forms of the noun an anatomical adjective also stands for in a note.
+
+    "testicular" -> testis, so that "testicular tumor" finds the Neoplasm Table's "testis" row;
+    titles keep their own words (``lexicon/data/adjectives.tsv``, as the search service reads
+    it).
+    """
+    noun = adjective_nouns().get(word.lower())
+    if noun is None or word.lower() in ADJECTIVES_NOT_READ:
+        return ()
+    return tuple(f for token in noun.split() for f in normalise(token) if f not in STOP_WORDS)
 
 
 def phrase_words(phrase: str) -> frozenset[str]:
@@ -229,9 +302,14 @@ class Vocabulary:
     def build(cls, store: ReferenceStore, release_id: int) -> Vocabulary:
         started = time.perf_counter()
         terms: dict[frozenset[str], Term] = {}
+        not_terms = {phrase_words(p) for p in NOT_TERMS} | {
+            frozenset({f"abbr:{p}"}) for p in NOT_TERMS if " " not in p
+        }
 
         def offer(term: Term) -> None:
             if not term.words or "normal" in term.words or term.code.startswith(NOT_FROM_WORDS):
+                return
+            if term.words in not_terms:
                 return
             held = terms.get(term.words)
             if held is None or term.rank < held.rank:
