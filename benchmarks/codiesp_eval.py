@@ -40,6 +40,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from chartcode.api import Chartcode
+from chartcode.services.learn.drift import cm_label_rule
+from chartcode.services.learn.metrics import average_precision
 from chartcode.services.suggest import Policy, Suggester
 from pcs_eval import CODIESP_DATE, PCS_FILES, Scores, _matches
 
@@ -83,19 +85,6 @@ def load_gold(path: Path) -> dict[str, set[str]]:
     return gold
 
 
-def average_precision(ranked: list[str], gold: set[str], hit) -> float:  # noqa: ANN001
-    found = 0
-    total = 0.0
-    used: set[str] = set()
-    for k, code in enumerate(ranked, start=1):
-        g = next((g for g in gold if g not in used and hit(code, g)), None)
-        if g is not None:
-            used.add(g)
-            found += 1
-            total += found / k
-    return total / len(gold) if gold else 0.0
-
-
 def prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> dict[str, float | int]:
     p = tp_pred / n_pred if n_pred else 0.0
     r = tp_gold / n_gold if n_gold else 0.0
@@ -128,17 +117,7 @@ def main() -> None:
     started = time.perf_counter()
     suggester = Suggester(desk.store, CODIESP_DATE)
     load_seconds = time.perf_counter() - started
-    subdivided = {c for c, b in suggester.tabular.billable.items() if not b}
-
-    def stem_of(gold: str) -> str:
-        # A gold code printed with its placeholder X's but without the 7th character
-        # (W19XXX, T814XX) stands for the category those X's pad (W19, T81.4).
-        stripped = gold.rstrip("X")
-        return stripped if gold not in suggester.tabular.billable and stripped != gold else gold
-
-    def hit_d(pred: str, gold: str) -> bool:
-        gold = stem_of(gold)
-        return pred == gold or (gold in subdivided and pred.startswith(gold))
+    hit_d = cm_label_rule(suggester.tabular.billable)
 
     gold_d = load_gold(split / f"{args.split}D.tsv")
     gold_p = load_gold(split / f"{args.split}P.tsv")

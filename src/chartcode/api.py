@@ -315,6 +315,7 @@ class Chartcode:
         pipeline runs with the code-every-mention policy: the ranker learns from the team's
         labels which of its readings the team's coders code.
         """
+        from chartcode.services.learn.drift import label_rule
         from chartcode.services.learn.train import train
         from chartcode.services.releases import in_force
         from chartcode.store import learned_models
@@ -334,6 +335,7 @@ class Chartcode:
             release=release,
             folds=folds,
             progress=progress,
+            answers=label_rule(suggester.tabular.billable),
         )
         model.meta["date_of_service"] = day.isoformat()
         model.meta["problems_skipped"] = len(training.problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chartcode.services.learn.metrics import Scores, average_precision
+from chartcode.services.learn.metrics import Scores, average_precision, matches
 
 D = "icd10cm"
 P = "icd10pcs"
@@ -12,16 +12,20 @@ P = "icd10pcs"
 
 def test_average_precision_counts_each_gold_code_once():
     gold = {(D, "A"), (D, "B")}
-    assert average_precision([(D, "A"), (D, "X"), (D, "B")], gold) == pytest.approx((1 + 2 / 3) / 2)
-    assert average_precision([(D, "A"), (D, "A")], gold) == pytest.approx(0.5)
-    assert average_precision([], gold) == 0.0
+    assert average_precision([(D, "A"), (D, "X"), (D, "B")], gold, matches) == pytest.approx(
+        (1 + 2 / 3) / 2
+    )
+    assert average_precision([(D, "A"), (D, "A")], gold, matches) == pytest.approx(0.5)
+    assert average_precision([], gold, matches) == 0.0
 
 
 def test_a_four_character_pcs_gold_code_is_matched_by_any_code_under_it():
     gold = {(P, "0SG3")}
-    assert average_precision([(P, "0SG30AJ")], gold) == 1.0
-    assert average_precision([(P, "0SG40AJ")], gold) == 0.0
-    assert average_precision([(P, "0SG3")], {(P, "0SG30AJ")}) == 0.0  # a prefix is not a code
+    assert average_precision([(P, "0SG30AJ")], gold, matches) == 1.0
+    assert average_precision([(P, "0SG40AJ")], gold, matches) == 0.0
+    assert (
+        average_precision([(P, "0SG3")], {(P, "0SG30AJ")}, matches) == 0.0
+    )  # a prefix is not a code
 
 
 def test_micro_scores():

@@ -8,13 +8,16 @@ gold code is matched at most once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 CodeKey = tuple[str, str]
+T = TypeVar("T")
 
 
-def _matches(pred: CodeKey, gold: CodeKey) -> bool:
+def matches(pred: CodeKey, gold: CodeKey) -> bool:
+    """CodiEsp's rule: the same code, or any code under a 4-character ICD-10-PCS gold code."""
     if pred[0] != gold[0]:
         return False
     if gold[0] == "icd10pcs" and len(gold[1]) < 7:
@@ -22,23 +25,24 @@ def _matches(pred: CodeKey, gold: CodeKey) -> bool:
     return pred[1] == gold[1]
 
 
-def _hits(ranked: Sequence[CodeKey], gold: Iterable[CodeKey]) -> list[bool]:
+def _hits(ranked: Sequence[T], gold: Iterable[T], hit: Callable[[T, T], bool]) -> list[bool]:
     open_ = list(dict.fromkeys(gold))
     out = []
     for p in ranked:
-        found = next((g for g in open_ if _matches(p, g)), None)
+        found = next((g for g in open_ if hit(p, g)), None)
         if found is not None:
             open_.remove(found)
         out.append(found is not None)
     return out
 
 
-def average_precision(ranked: Sequence[CodeKey], gold: set[CodeKey]) -> float:
+def average_precision(ranked: Sequence[T], gold: set[T], hit: Callable[[T, T], bool]) -> float:
+    """Precision at the rank of every gold code found, summed, over the number of gold codes."""
     if not gold:
         return 0.0
     hits = total = 0.0
-    for i, hit in enumerate(_hits(ranked, gold), 1):
-        if hit:
+    for i, found in enumerate(_hits(ranked, gold, hit), 1):
+        if found:
             hits += 1
             total += hits / i
     return total / len(gold)
@@ -53,11 +57,15 @@ class Scores:
     gold: int = 0
 
     def add(
-        self, ranked: Sequence[CodeKey], suggested: Sequence[CodeKey], gold: set[CodeKey]
+        self,
+        ranked: Sequence[CodeKey],
+        suggested: Sequence[CodeKey],
+        gold: set[CodeKey],
+        hit: Callable[[CodeKey, CodeKey], bool] = matches,
     ) -> None:
         self.documents += 1
-        self.ap_sum += average_precision(ranked, gold)
-        self.true_positive += sum(_hits(suggested, gold))
+        self.ap_sum += average_precision(ranked, gold, hit)
+        self.true_positive += sum(_hits(suggested, gold, hit))
         self.suggested += len(suggested)
         self.gold += len(gold)
 

@@ -27,7 +27,7 @@ from chartcode.services.learn.associations import (
     learn_phrases,
 )
 from chartcode.services.learn.candidates import Candidate, PhraseTable, candidates
-from chartcode.services.learn.metrics import Scores
+from chartcode.services.learn.metrics import Scores, matches
 from chartcode.services.learn.phrases import MAX_N, Gram, grams
 from chartcode.services.suggest.model import SuggestedCode
 from chartcode.sources.training_cases import TrainingCase
@@ -36,6 +36,7 @@ from chartcode.store.learned_model import FEATURES, CodeKey, LearnedModel, Ranke
 FOLDS = 5
 SYSTEMS = ("icd10cm", "icd10pcs")
 Dictionary = Callable[[str], Sequence[SuggestedCode]]
+Answers = Callable[[CodeKey, CodeKey], bool]
 
 
 @dataclass(slots=True)
@@ -70,11 +71,13 @@ def train(
     folds: int = FOLDS,
     progress: Callable[[int], None] | None = None,
     salt: bytes | None = None,
+    answers: Answers = matches,
 ) -> LearnedModel:
     """A model from coded cases.
 
     ``dictionary`` gives the dictionary pipeline's suggestions for a text; ``progress`` is
-    called once per document read.
+    called once per document read; ``answers(code, label)`` says whether a code answers a
+    label (``drift.label_rule`` for labels from older releases).
     """
     if not cases:
         raise ValueError("no coded cases to learn from")
@@ -91,13 +94,15 @@ def train(
     rows: dict[str, list[tuple[list[float], float]]] = {s: [] for s in SYSTEMS}
     held_out: list[tuple[_Doc, list[Candidate]]] = []
     for fold in range(folds):
-        table = _table([d for d in docs if d.fold != fold], codes, index)
+        table = _table([d for d in docs if d.fold != fold], codes, index, answers)
         for d in (d for d in docs if d.fold == fold):
             cands = candidates(d.suggested, d.grams, table)
             held_out.append((d, cands))
             for c in cands:
                 if c.key[0] in rows:
-                    rows[c.key[0]].append((c.features, 1.0 if _is_gold(c.key, d.case) else 0.0))
+                    rows[c.key[0]].append(
+                        (c.features, 1.0 if _is_gold(c.key, d.case, answers) else 0.0)
+                    )
     rankers: dict[str, Ranker] = {}
     for system, data in rows.items():
         if not data or all(y == data[0][1] for _, y in data):
@@ -105,8 +110,8 @@ def train(
         x = np.array([f for f, _ in data])
         y = np.array([y for _, y in data])
         rankers[system] = Ranker(ranker.fit(x, y), 0.5)
-    validation = _validate(held_out, rankers)
-    final = _table(docs, codes, index)
+    validation = _validate(held_out, rankers, answers)
+    final = _table(docs, codes, index, answers)
     systems: dict[str, int] = {}
     for d in docs:
         for system, _ in d.case.codes:
@@ -142,7 +147,9 @@ def train(
     )
 
 
-def _table(docs: list[_Doc], codes: list[CodeKey], index: dict[CodeKey, int]) -> PhraseTable:
+def _table(
+    docs: list[_Doc], codes: list[CodeKey], index: dict[CodeKey, int], answers: Answers
+) -> PhraseTable:
     labels = [{index[k] for k in d.case.codes} for d in docs]
     counts = [0] * len(codes)
     for found in labels:
@@ -152,21 +159,13 @@ def _table(docs: list[_Doc], codes: list[CodeKey], index: dict[CodeKey, int]) ->
     for d in docs:
         for key in dict.fromkeys((s.system, compact(s.code)) for s in d.suggested):
             right, tried = record.get(key, (0, 0))
-            record[key] = (right + _is_gold(key, d.case), tried + 1)
+            record[key] = (right + _is_gold(key, d.case, answers), tried + 1)
     phrases = learn_phrases([d.keys for d in docs], labels, len(codes))
     return PhraseTable(phrases, codes, counts, len(docs), record)
 
 
-def _is_gold(key: CodeKey, case: TrainingCase) -> bool:
-    if key in case.codes:
-        return True
-    return key[0] == "icd10pcs" and any(
-        s == "icd10pcs" and len(c) < 7 and key[1].startswith(c) for s, c in case.codes
-    )
-
-
 def _validate(
-    held_out: list[tuple[_Doc, list[Candidate]]], rankers: dict[str, Ranker]
+    held_out: list[tuple[_Doc, list[Candidate]]], rankers: dict[str, Ranker], answers: Answers
 ) -> dict[str, Any]:
     """Held-out figures for the model and, on the same documents, for the dictionary alone.
 
@@ -187,16 +186,22 @@ def _validate(
         for cut in np.arange(0.05, 0.95, 0.025):
             s = Scores()
             for probs, gold, _ in scored:
-                s.add([k for _, k in probs], [k for p, k in probs if p >= cut], gold)
+                s.add([k for _, k in probs], [k for p, k in probs if p >= cut], gold, answers)
             best = max(best, (s.f1, float(cut)))
         r.threshold = round(best[1], 3)
         model_s, dict_s = Scores(), Scores()
         for probs, gold, dict_ranked in scored:
-            model_s.add([k for _, k in probs], [k for p, k in probs if p >= r.threshold], gold)
-            dict_s.add(dict_ranked, dict_ranked, gold)
+            model_s.add(
+                [k for _, k in probs], [k for p, k in probs if p >= r.threshold], gold, answers
+            )
+            dict_s.add(dict_ranked, dict_ranked, gold, answers)
         out[system] = {
             "model": model_s.to_dict(),
             "dictionary": dict_s.to_dict(),
             "threshold": r.threshold,
         }
     return out
+
+
+def _is_gold(key: CodeKey, case: TrainingCase, answers: Answers) -> bool:
+    return any(answers(key, label) for label in case.codes)
