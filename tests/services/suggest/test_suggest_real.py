@@ -70,6 +70,7 @@ def test_discharge_summary_diabetic_chf_history_of_mi(desk: Chartcode) -> None:
     assert [c.code for c in principal] == ["I13.0"]
     excluded = {x.code: x.reason for x in result.excluded}
     assert "negated" in excluded["J18.9"]
+    assert "J81.0" not in cm and "integral to I50.23" in excluded["J81.0"]  # the CHF's edema
 
 
 def test_operative_note_presacral_fusion(desk: Chartcode) -> None:

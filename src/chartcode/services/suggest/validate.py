@@ -97,11 +97,14 @@ class Validator:
         return out
 
     def _integral(self, kept: dict[str, SuggestedCode]) -> list[Excluded]:
+        # Mostly R codes; also a finding the table names as part of a diagnosis (J81.0 of
+        # heart failure).
+        symptoms = tuple(s for s, _, _ in integral_table())
         confirmed = [
-            c for c, sc in kept.items() if not c.startswith("R") and sc.context == "present"
+            c for c, sc in kept.items() if not c.startswith(symptoms) and sc.context == "present"
         ]
         out: list[Excluded] = []
-        for code in [c for c in kept if c.startswith("R")]:
+        for code in [c for c in kept if c.startswith(symptoms)]:
             for symptom, diagnoses, line in integral_table():
                 if not code.startswith(symptom):
                     continue
