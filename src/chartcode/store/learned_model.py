@@ -60,6 +60,8 @@ class LearnedModel:
     rankers: dict[str, Ranker]  # by system
     # How the dictionary fared on the training cases, per code: (right, suggested).
     dictionary_record: dict[CodeKey, tuple[int, int]] = field(default_factory=dict)
+    # Dictionary code -> the labels the team gives where it is read: (code index, weight).
+    substitutions: dict[CodeKey, list[tuple[int, float]]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
 
     def index(self) -> dict[CodeKey, int]:

@@ -63,6 +63,9 @@ def _payload(model: LearnedModel) -> dict[str, Any]:
         "dictionary_record": [
             [s, c, r, t] for (s, c), (r, t) in sorted(model.dictionary_record.items())
         ],
+        "substitutions": [
+            [s, c, [[i, w] for i, w in v]] for (s, c), v in sorted(model.substitutions.items())
+        ],
         "meta": model.meta,
     }
 
@@ -126,6 +129,10 @@ def load_file(path: Path) -> LearnedModel:
             meta=dict(payload["meta"]),
             dictionary_record={
                 (str(s), str(c)): (int(r), int(t)) for s, c, r, t in payload["dictionary_record"]
+            },
+            substitutions={
+                (str(s), str(c)): [(int(i), float(w)) for i, w in v]
+                for s, c, v in payload["substitutions"]
             },
         )
     except (KeyError, TypeError, ValueError) as exc:

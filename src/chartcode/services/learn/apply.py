@@ -41,6 +41,7 @@ class ModelSuggester:
             model.documents_with,
             model.documents,
             model.dictionary_record,
+            model.substitutions,
         )
 
     def apply(self, result: SuggestResult) -> SuggestResult:

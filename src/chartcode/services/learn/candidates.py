@@ -30,6 +30,8 @@ class PhraseTable:
     documents: int
     # How the dictionary fared on the training cases, per code: (right, suggested).
     dictionary_record: dict[CodeKey, tuple[int, int]] = field(default_factory=dict)
+    # What the team codes where the dictionary reads a code: dictionary code -> (label, weight).
+    substitutions: dict[CodeKey, list[tuple[int, float]]] = field(default_factory=dict)
     index_of: dict[CodeKey, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -51,6 +53,14 @@ def candidates(
     for g in grams:
         for index, weight in table.phrases.get(g.key, ()):
             learned.setdefault(index, []).append((weight, g))
+    # The team's own reading of what the dictionary found ("smoker": F17.210 read, F17.290
+    # coded) counts as a learned phrase found at the dictionary's evidence.
+    for sc in suggested:
+        subs = table.substitutions.get((sc.system, compact(sc.code)), ())
+        if subs and sc.evidence:
+            ev = sc.evidence[0]
+            for index, weight in subs:
+                learned.setdefault(index, []).append((weight, Gram(b"", ev.start, ev.end, 0)))
     index_of = table.index_of
     # How many of the dictionary's codes share a candidate's category (E11 for E11.65).
     categories: dict[tuple[str, str], int] = {}

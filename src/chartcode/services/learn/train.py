@@ -34,6 +34,7 @@ from chartcode.sources.training_cases import TrainingCase
 from chartcode.store.learned_model import FEATURES, CodeKey, LearnedModel, Ranker
 
 FOLDS = 5
+SUBSTITUTION_WEIGHT = 0.1
 SYSTEMS = ("icd10cm", "icd10pcs")
 Dictionary = Callable[[str], Sequence[SuggestedCode]]
 Answers = Callable[[CodeKey, CodeKey], bool]
@@ -143,6 +144,7 @@ def train(
         phrases=final.phrases,
         rankers=rankers,
         dictionary_record=final.dictionary_record,
+        substitutions=final.substitutions,
         meta=meta,
     )
 
@@ -161,7 +163,39 @@ def _table(
             right, tried = record.get(key, (0, 0))
             record[key] = (right + _is_gold(key, d.case, answers), tried + 1)
     phrases = learn_phrases([d.keys for d in docs], labels, len(codes))
-    return PhraseTable(phrases, codes, counts, len(docs), record)
+    return PhraseTable(
+        phrases, codes, counts, len(docs), record, _substitutions(docs, labels, codes, answers)
+    )
+
+
+def _substitutions(
+    docs: list[_Doc], labels: list[set[int]], codes: list[CodeKey], answers: Answers
+) -> dict[CodeKey, list[tuple[int, float]]]:
+    """What the team codes where the dictionary reads a code.
+
+    For each code the dictionary reads, the labels of the same system the team gave in the
+    cases where it was read and that it does not answer, as P(label | read), counted like the
+    phrase weights (at least ``MIN_SUPPORT`` cases, one extra case in the denominator).
+    """
+    read: dict[CodeKey, int] = {}
+    together: dict[CodeKey, dict[int, int]] = {}
+    for d, found in zip(docs, labels, strict=True):
+        for key in dict.fromkeys((s.system, compact(s.code)) for s in d.suggested):
+            read[key] = read.get(key, 0) + 1
+            for i in found:
+                if codes[i][0] == key[0] and not answers(key, codes[i]):
+                    row = together.setdefault(key, {})
+                    row[i] = row.get(i, 0) + 1
+    out: dict[CodeKey, list[tuple[int, float]]] = {}
+    for key, row in together.items():
+        kept = [
+            (i, round(n / (read[key] + 1.0), 4))
+            for i, n in row.items()
+            if n >= MIN_SUPPORT and n / (read[key] + 1.0) >= SUBSTITUTION_WEIGHT
+        ]
+        if kept:
+            out[key] = kept
+    return out
 
 
 def _validate(
