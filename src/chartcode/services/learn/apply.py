@@ -24,7 +24,7 @@ from chartcode.services.suggest.sentences import split
 from chartcode.store.learned_model import LearnedModel
 
 EVIDENCE_SPANS = 3
-BELOW_KEPT = 30  # codes under the cut-off listed for review, per system
+BELOW_KEPT = 60  # codes under the cut-off listed for review, per system
 JOIN_GAP = 8  # characters between two phrases of one span: a space and a short word
 _JOINER = re.compile(r"\s+(?:[A-Za-z]{1,5}\s+)?")
 NOT_PRESENT = frozenset({"negated", "family", "hypothetical"})

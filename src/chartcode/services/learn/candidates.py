@@ -17,7 +17,7 @@ from chartcode.services.learn.phrases import Gram
 from chartcode.services.suggest.model import SuggestedCode
 from chartcode.store.learned_model import CodeKey
 
-PER_SYSTEM = 100  # learned-only candidates kept per system, strongest first
+PER_SYSTEM = 150  # learned-only candidates kept per system, strongest first
 
 
 @dataclass(slots=True)
