@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 
 from chartcode.errors import ClaimInputError
 from chartcode.services.claims.check import ClaimChecker
+from chartcode.services.claims.claim_input import json_error_message, jsonl_lines
 from chartcode.services.claims.fast_rows import RowReader
 from chartcode.services.claims.model import (
     TABLE_COLUMNS,
@@ -534,18 +535,11 @@ def _jsonl_parts(
 def _tolerant_jsonl(lines: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
     """Decoded objects by file line; a line that is not JSON becomes a problem, not a stop."""
     del source
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            yield number, json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield (
-                number,
-                FieldProblem(
-                    "json", "", f"not valid JSON: {exc.msg} (column {exc.colno})", row=number
-                ),
-            )
+    for number, obj, exc in jsonl_lines(lines):
+        if exc is None:
+            yield number, obj
+        else:
+            yield number, FieldProblem("json", "", json_error_message(exc), row=number)
 
 
 def check_results_batch(

@@ -57,19 +57,33 @@ def claims_from_json_text(text: str, source: str = "claim") -> list[Claim]:
     return claims_from_object(data, source)
 
 
-def iter_jsonl(lines: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
-    """(file line, decoded object) per non-blank line; a bad line raises with its number."""
+def jsonl_lines(
+    lines: Iterable[str],
+) -> Iterator[tuple[int, Any, json.JSONDecodeError | None]]:
+    """(file line, decoded object, decoding error) per non-blank line: one of the two is None."""
     for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
         try:
-            yield number, json.loads(text)
+            yield number, json.loads(text), None
         except json.JSONDecodeError as exc:
+            yield number, None, exc
+
+
+def json_error_message(exc: json.JSONDecodeError) -> str:
+    return f"not valid JSON: {exc.msg} (column {exc.colno})"
+
+
+def iter_jsonl(lines: Iterable[str], source: str) -> Iterator[tuple[int, Any]]:
+    """(file line, decoded object) per non-blank line; a bad line raises with its number."""
+    for number, obj, exc in jsonl_lines(lines):
+        if exc is not None:
             raise ClaimInputError(
                 [{"row": number, "claim_id": None, "line": None, "field": "json", "value": "",
-                  "message": f"not valid JSON: {exc.msg} (column {exc.colno})"}],
+                  "message": json_error_message(exc)}],
                 source,
             ) from exc  # fmt: skip
+        yield number, obj
 
 
 def claims_from_jsonl_text(text: str, source: str = "claims") -> list[Claim]:
