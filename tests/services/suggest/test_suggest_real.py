@@ -232,3 +232,11 @@ def test_rule_files_name_codes_of_the_release(
                 continue
             code = value.replace(".", "")
             assert code in titles, f"{filename} line {line}: {value} is not in the release"
+
+
+def test_a_procedure_done_before_is_history_not_a_procedure_to_report(desk: Chartcode) -> None:
+    text = "Status post appendectomy in 2010. Pain not relieved by epidural injections."
+    result = desk.suggest(text, policy="us-inpatient")
+    assert not codes(result, "icd10pcs") and not codes(result, "cpt")
+    every = desk.suggest(text, policy="code-every-mention")
+    assert any(c.startswith("0DTJ") for c in codes(every, "icd10pcs"))

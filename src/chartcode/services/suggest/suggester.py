@@ -287,8 +287,13 @@ class Suggester:
         assert self.pcs is not None
         every = policy is Policy.CODE_EVERY_MENTION
         for cs, ce in procedure_clauses(text, s, e):
-            hits = {h.category for h in context.at(cs - s, ce - s)}
-            if not every and hits & {"negated", "hypothetical", "family", "possible"}:
+            # Read at the clause's last word: a clause often holds its own trigger ("status
+            # post appendectomy"), and a mention that contains its trigger is left unmodified.
+            last = text.rfind(" ", cs, ce) + 1 or cs
+            hits = {h.category for h in context.at(last - s, ce - s)}
+            # A procedure done before this encounter ("status post", treatments tried) is
+            # history, not a procedure to report, unless every mention is coded.
+            if not every and hits & {"negated", "hypothetical", "family", "possible", "historical"}:
                 continue
             self._cpt(text, cs, ce, section, out)
             built = self.pcs.code(text[cs:ce])
