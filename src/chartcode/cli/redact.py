@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chartcode.cli.inputs import read_text
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -81,7 +83,7 @@ def redact_command(
     """Remove the 18 HIPAA Safe Harbor identifiers from a note, keeping its clinical words."""
     from chartcode.cli.main import err, out
 
-    text = _read(file)
+    text = read_text(file)
     if restore:
         from chartcode.services.redact import restore as restore_text
 
@@ -101,20 +103,6 @@ def redact_command(
         err.print(_summary(result), highlight=False, soft_wrap=True)
     if explain:
         err.print(_explain_table(result))
-
-
-def _read(file: str) -> str:
-    from chartcode.errors import InvalidInput
-
-    if file == "-":
-        return sys.stdin.read()
-    path = Path(file)
-    if not path.is_file():
-        raise InvalidInput(f"no such file: {file}")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{file} is not UTF-8 text") from exc
 
 
 def _key(key_file: Path | None, create: bool) -> bytes:

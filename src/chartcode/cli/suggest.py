@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from chartcode.cli.inputs import read_text
 from chartcode.cli.options import JsonOpt, StoreOpt
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def suggest_command(
         return
     if file is None:
         raise InvalidInput("give a note (a file, or - for standard input), or --batch")
-    result = desk.suggest(_read(file), policy=policy, model=model, use_model=not no_model)
+    result = desk.suggest(read_text(file), policy=policy, model=model, use_model=not no_model)
     if json_:
         from chartcode.cli.render import print_json
 
@@ -182,17 +183,3 @@ def _items(source: Path) -> Iterator[tuple[str, str]]:
         except (json.JSONDecodeError, KeyError, AttributeError) as exc:
             message = f"{source}:{number}: expected a JSON object with id and text"
             raise InvalidInput(message) from exc
-
-
-def _read(file: str) -> str:
-    from chartcode.errors import InvalidInput
-
-    if file == "-":
-        return sys.stdin.read()
-    path = Path(file)
-    if not path.is_file():
-        raise InvalidInput(f"no such file: {file}")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{file} is not UTF-8 text") from exc
