@@ -43,7 +43,7 @@ from chartcode.api import Chartcode
 from chartcode.services.learn.drift import cm_label_rule
 from chartcode.services.learn.metrics import average_precision
 from chartcode.services.suggest import Policy, Suggester
-from pcs_eval import CODIESP_DATE, PCS_FILES, Scores, _matches
+from pcs_eval import CODIESP_DATE, PCS_FILES, Scores, _matches, prf
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -83,19 +83,6 @@ def load_gold(path: Path) -> dict[str, set[str]]:
             doc, code = line.split("\t")[:2]
             gold[doc].add(code.strip().upper().replace(".", ""))
     return gold
-
-
-def prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> dict[str, float | int]:
-    p = tp_pred / n_pred if n_pred else 0.0
-    r = tp_gold / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {
-        "precision": round(p, 3),
-        "recall": round(r, 3),
-        "f1": round(f, 3),
-        "predicted": n_pred,
-        "gold": n_gold,
-    }
 
 
 def main() -> None:

@@ -192,6 +192,20 @@ def mentions(text: str) -> list[str]:
     return out
 
 
+def prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> dict[str, float | int]:
+    """Micro precision (predictions that hit), recall (gold codes found) and F1."""
+    p = tp_pred / n_pred if n_pred else 0.0
+    r = tp_gold / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(f, 3),
+        "predicted": n_pred,
+        "gold": n_gold,
+    }
+
+
 @dataclass
 class Scores:
     tp_pred: Counter[str] = field(default_factory=Counter)  # predictions matching a gold
@@ -211,17 +225,6 @@ class Scores:
                 self.tp_gold[kind] += 1
 
     def report(self) -> dict[str, object]:
-        def prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> dict[str, float | int]:
-            p = tp_p / n_p if n_p else 0.0
-            r = tp_g / n_g if n_g else 0.0
-            f = 2 * p * r / (p + r) if p + r else 0.0
-            return {
-                "precision": round(p, 3),
-                "recall": round(r, 3),
-                "f1": round(f, 3),
-                "predicted": n_p,
-                "gold": n_g,
-            }
 
         out: dict[str, object] = {
             "all": prf(
