@@ -24,7 +24,7 @@ from chartcode.codes import compact, display, is_code_like
 from chartcode.services.index_walk import IndexHit, walk
 from chartcode.services.releases import in_force
 from chartcode.services.search_query import Query, Unit, analyse, is_detail, match_form
-from chartcode.services.search_rank import Scored, Scorer, reading_words, score
+from chartcode.services.search_rank import Scored, Scorer, reading_words
 from chartcode.store.icd10cm_extensions import with_seventh
 from chartcode.store.reference import ReferenceStore
 
@@ -122,7 +122,7 @@ class Searcher:
             if c.scored and (c.scored.parts["query"] > 0 or c.index_coverage > 0)
         ]
         ranked = sorted(kept, key=lambda c: (-c.total, len(c.code), c.code))
-        ranked = self._descend(ranked, query, cands)
+        ranked = self._descend(ranked, scorer, cands)
         top = ranked[:limit]
         for c in top[:VERIFY_TOP]:
             if c.system == "icd10cm":
@@ -223,7 +223,7 @@ class Searcher:
                     )
 
     def _descend(
-        self, ranked: list[_Candidate], query: Query, cands: dict[str, _Candidate]
+        self, ranked: list[_Candidate], scorer: Scorer, cands: dict[str, _Candidate]
     ) -> list[_Candidate]:
         """A header ranked near the top stands for its default billable code below it.
 
@@ -235,7 +235,7 @@ class Searcher:
         for head in ranked[:DESCEND_TOP]:
             if head.system != "icd10cm" or head.billable:
                 continue
-            child = self._best_child(head, query, cands)
+            child = self._best_child(head, scorer, cands)
             if child is not None and all(child is not c for c in ranked):
                 ranked.append(child)
             if child is not None and child.total <= head.total:
@@ -247,7 +247,7 @@ class Searcher:
         return sorted(ranked, key=lambda c: (-c.total, len(c.code), c.code))
 
     def _best_child(
-        self, head: _Candidate, query: Query, cands: dict[str, _Candidate]
+        self, head: _Candidate, scorer: Scorer, cands: dict[str, _Candidate]
     ) -> _Candidate | None:
         best: _Candidate | None = None
         frontier = [head.code]
@@ -265,7 +265,7 @@ class Searcher:
                     if cand is None:
                         extra = self.store.cm_inclusion_text(head.release_id, child)
                         cand = _Candidate("icd10cm", child, head.release_id, title, extra, True)
-                        cand.scored = score(query, title, extra, True)
+                        cand.scored = scorer.score(title, extra, True)
                     if best is None or cand.total > best.total:
                         best = cand
             frontier = nxt

@@ -243,10 +243,6 @@ class Scorer:
         )
 
 
-def score_reading(query: Query, text: str, billable: bool, via: str) -> Scored:
-    return Scorer(query).score_reading(text, billable, via)
-
-
 def score(query: Query, title: str, extra: str, billable: bool) -> Scored:
     """The best reading of a code: its title or one of its inclusion terms."""
     return Scorer(query).score(title, extra, billable)
