@@ -61,7 +61,7 @@ def candidates(
             ev = sc.evidence[0]
             for index, weight in subs:
                 learned.setdefault(index, []).append((weight, Gram(b"", ev.start, ev.end, 0)))
-    index_of = table.index_of
+    carriers, folded = _fold_into_specific(learned, suggested, table)
     # How many of the dictionary's codes share a candidate's category (E11 for E11.65).
     categories: dict[tuple[str, str], int] = {}
     for s in suggested:
@@ -75,18 +75,49 @@ def candidates(
             continue
         rank_in_system[s.system] = rank_in_system.get(s.system, 0) + 1
         out[key] = _candidate(
-            key, s, rank_in_system[s.system], learned, index_of, table, categories
+            key, s, rank_in_system[s.system], learned, carriers, table, categories
         )
     by_system: dict[str, list[tuple[float, int]]] = {}
     for index, found in learned.items():
         key = table.codes[index]
-        if key not in out:
+        if key not in out and index not in folded:
             by_system.setdefault(key[0], []).append((_noisy_or(found), index))
     for ranked in by_system.values():
         for _, index in sorted(ranked, reverse=True)[:PER_SYSTEM]:
             key = table.codes[index]
-            out[key] = _candidate(key, None, 0, learned, index_of, table, categories)
+            out[key] = _candidate(key, None, 0, learned, carriers, table, categories)
     return list(out.values())
+
+
+def _fold_into_specific(
+    learned: dict[int, list[tuple[float, Gram]]],
+    suggested: Sequence[SuggestedCode],
+    table: PhraseTable,
+) -> tuple[dict[CodeKey, int], set[int]]:
+    """Learned labels the dictionary read more specifically, folded into its code.
+
+    A label from an older release (R51, since split into R51.0 and R51.9) or a 4-character
+    ICD-10-PCS table (BW20) names the same finding as the dictionary's more specific code
+    under it (R51.9, BW20ZZZ): its phrases count for that code, and it is not listed beside
+    it. The first code under a label, in the dictionary's order, takes it. Returns each such
+    code's phrase list (a learned index) and the labels folded away.
+    """
+    specific = list(dict.fromkeys((s.system, compact(s.code)) for s in suggested))
+    carriers: dict[CodeKey, int] = {}
+    folded: set[int] = set()
+    for index in list(learned):
+        system, label = table.codes[index]
+        key = next(
+            (k for k in specific if k[0] == system and k[1] != label and k[1].startswith(label)),
+            None,
+        )
+        if key is None:
+            continue
+        folded.add(index)
+        carrier = carriers.setdefault(key, table.index_of.get(key, index))
+        if carrier != index:
+            learned.setdefault(carrier, []).extend(learned[index])
+    return carriers, folded
 
 
 def _noisy_or(found: list[tuple[float, Gram]]) -> float:
@@ -101,11 +132,11 @@ def _candidate(
     suggested: SuggestedCode | None,
     rank: int,
     learned: dict[int, list[tuple[float, Gram]]],
-    index_of: dict[CodeKey, int],
+    carriers: dict[CodeKey, int],
     table: PhraseTable,
     categories: dict[tuple[str, str], int],
 ) -> Candidate:
-    index = index_of.get(key)
+    index = carriers.get(key, table.index_of.get(key))
     found = sorted(learned.get(index, []) if index is not None else [], key=lambda x: -x[0])
     seen = table.documents_with[index] if index is not None else 0
     right, tried = table.dictionary_record.get(key, (0, 0))
