@@ -33,7 +33,7 @@ from chartcode.codes import compact
 from chartcode.services.learn.apply import ModelSuggester
 from chartcode.services.learn.drift import label_rule
 from chartcode.services.learn.metrics import Scores
-from chartcode.services.learn.train import train
+from chartcode.services.learn.train import FOLDS, train
 from chartcode.services.learn.validity import Validity
 from chartcode.services.lookup import Lookup
 from chartcode.services.suggest import Policy, Suggester
@@ -51,7 +51,7 @@ SYSTEMS = {"icd10cm": "D", "icd10pcs": "P"}
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--store", type=Path, default=None)
-    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--folds", type=int, default=FOLDS)
     args = ap.parse_args()
     if not (EVAL / "codiesp-train").is_dir() or not (EVAL / "codiesp-dev").is_dir():
         print(f"CodiEsp splits not found under {EVAL}", file=sys.stderr)
@@ -70,6 +70,7 @@ def main() -> int:
     release = {r.system: r.version for r in desk.store.releases()}
     t0 = time.perf_counter()
     hit = label_rule(suggester.tabular.billable)
+    validity = Validity(Lookup(desk.store), ON)
     model = train(
         training.cases,
         dictionary,
@@ -77,9 +78,10 @@ def main() -> int:
         release=release,
         folds=args.folds,
         answers=hit,
+        titles=lambda key: validity.title(*key),
     )
     train_s = time.perf_counter() - t0
-    applier = ModelSuggester(model, Validity(Lookup(desk.store), ON))
+    applier = ModelSuggester(model, validity)
     dict_scores = {s: Scores() for s in SYSTEMS}
     model_scores = {s: Scores() for s in SYSTEMS}
     t_dict = t_model = 0.0

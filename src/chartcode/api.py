@@ -305,7 +305,7 @@ class Chartcode:
         name: str,
         *,
         on: str | date | None = None,
-        folds: int = 5,
+        folds: int | None = None,
         make_default: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> tuple[LearnedModel, Path]:
@@ -316,7 +316,8 @@ class Chartcode:
         labels which of its readings the team's coders code.
         """
         from chartcode.services.learn.drift import label_rule
-        from chartcode.services.learn.train import train
+        from chartcode.services.learn.train import FOLDS, train
+        from chartcode.services.learn.validity import Validity
         from chartcode.services.releases import in_force
         from chartcode.store import learned_models
 
@@ -328,14 +329,17 @@ class Chartcode:
             for system, kind in (("icd10cm", "tabular"), ("icd10pcs", "tables"))
             if (chosen := in_force(self.store, system, kind, day)) is not None
         }
+        assert self._lookup is not None  # opened with the store
+        validity = Validity(self._lookup, day)
         model = train(
             training.cases,
             lambda text: suggester.suggest(text, "code-every-mention").codes,
             name=name,
             release=release,
-            folds=folds,
+            folds=folds or FOLDS,
             progress=progress,
             answers=label_rule(suggester.tabular.billable),
+            titles=lambda key: validity.title(*key),
         )
         model.meta["date_of_service"] = day.isoformat()
         model.meta["problems_skipped"] = len(training.problems)

@@ -44,7 +44,9 @@ def learn_command(
             help="icd10cm or icd10pcs, when the label files cannot tell (default: from the codes).",
         ),
     ] = None,
-    folds: Annotated[int, typer.Option(help="Cross-fitting folds for the ranker (2-10).")] = 5,
+    folds: Annotated[
+        int | None, typer.Option(help="Cross-fitting folds for the ranker (2-10; default 10).")
+    ] = None,
     date: Annotated[
         str | None,
         typer.Option("--date", "-d", help="Code sets as of this date (default: today)."),
@@ -63,7 +65,7 @@ def learn_command(
     from chartcode.errors import InvalidInput
     from chartcode.sources.training_cases import read_training_set
 
-    if not 2 <= folds <= 10:
+    if folds is not None and not 2 <= folds <= 10:
         raise InvalidInput("--folds must be between 2 and 10")
     training = read_training_set(texts, labels, labels_system)
     if not training.cases:

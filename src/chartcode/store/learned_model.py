@@ -31,6 +31,8 @@ FEATURES = (
     "code length",
     "dictionary's precision on this code in training",
     "dictionary suggested this code in training (log)",
+    "title words in the evidence's sentence",
+    "title words in the note's best sentence",
 )
 
 

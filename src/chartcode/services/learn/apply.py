@@ -17,11 +17,12 @@ from chartcode.codes import display
 from chartcode.services.learn import ranker
 from chartcode.services.learn.candidates import Candidate, PhraseTable, candidates
 from chartcode.services.learn.phrases import Gram, grams
+from chartcode.services.learn.title_match import NoteWords, TitleWords
 from chartcode.services.learn.validity import Validity
 from chartcode.services.suggest.context import Context
 from chartcode.services.suggest.model import Evidence, Excluded, SuggestedCode, SuggestResult
 from chartcode.services.suggest.sentences import split
-from chartcode.store.learned_model import LearnedModel
+from chartcode.store.learned_model import FEATURES, LearnedModel
 
 EVIDENCE_SPANS = 3
 BELOW_KEPT = 60  # codes under the cut-off listed for review, per system
@@ -43,6 +44,14 @@ class ModelSuggester:
             model.dictionary_record,
             model.substitutions,
         )
+        # A model trained with the title features reads titles from the store in force; one
+        # from before them knows fewer features, and gets only those.
+        self.titles = (
+            TitleWords(lambda key: validity.title(*key))
+            if model.meta.get("title_features")
+            else None
+        )
+        self.width = len(model.meta.get("features", FEATURES))
 
     def apply(self, result: SuggestResult) -> SuggestResult:
         text = result.text
@@ -54,11 +63,13 @@ class ModelSuggester:
         kept: list[SuggestedCode] = []
         below: list[SuggestedCode] = []
         excluded = list(result.excluded)
-        cands = candidates(own, found, self.table)
+        note = NoteWords(text) if self.titles is not None else None
+        cands = candidates(own, found, self.table, note, self.titles)
         probs: dict[int, float] = {}
         for system, booster in self.boosters.items():
             mine = [i for i, c in enumerate(cands) if c.key[0] == system]
-            for i, p in zip(mine, booster.predict([cands[i].features for i in mine]), strict=True):
+            rows = [cands[i].features[: self.width] for i in mine]
+            for i, p in zip(mine, booster.predict(rows), strict=True):
                 probs[i] = p
         below_left = dict.fromkeys(self.model.rankers, BELOW_KEPT)
         for i in sorted(probs, key=lambda i: -probs[i]):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from chartcode.codes import compact
 from chartcode.services.learn.phrases import Gram
+from chartcode.services.learn.title_match import MISSING, NoteWords, TitleWords
 from chartcode.services.suggest.model import SuggestedCode
 from chartcode.store.learned_model import CodeKey
 
@@ -46,9 +47,30 @@ class Candidate:
     phrases: list[tuple[float, Gram]] = field(default_factory=list)  # strongest first
 
 
+@dataclass(slots=True)
+class _Context:
+    """What every candidate of one note is weighed against."""
+
+    learned: dict[int, list[tuple[float, Gram]]]
+    carriers: dict[CodeKey, int]
+    table: PhraseTable
+    categories: dict[tuple[str, str], int]
+    note: NoteWords | None
+    titles: TitleWords | None
+
+
 def candidates(
-    suggested: Sequence[SuggestedCode], grams: Sequence[Gram], table: PhraseTable
+    suggested: Sequence[SuggestedCode],
+    grams: Sequence[Gram],
+    table: PhraseTable,
+    note: NoteWords | None = None,
+    titles: TitleWords | None = None,
 ) -> list[Candidate]:
+    """Every candidate of one note, with its features.
+
+    ``note`` and ``titles`` give the title features; without them those are left missing,
+    as for a model trained without titles.
+    """
     learned: dict[int, list[tuple[float, Gram]]] = {}
     for g in grams:
         for index, weight in table.phrases.get(g.key, ()):
@@ -67,6 +89,7 @@ def candidates(
     for s in suggested:
         cat = (s.system, compact(s.code)[:3])
         categories[cat] = categories.get(cat, 0) + 1
+    ctx = _Context(learned, carriers, table, categories, note, titles)
     out: dict[CodeKey, Candidate] = {}
     rank_in_system: dict[str, int] = {}
     for s in suggested:
@@ -74,9 +97,7 @@ def candidates(
         if key in out:
             continue
         rank_in_system[s.system] = rank_in_system.get(s.system, 0) + 1
-        out[key] = _candidate(
-            key, s, rank_in_system[s.system], learned, carriers, table, categories
-        )
+        out[key] = _candidate(key, s, rank_in_system[s.system], ctx)
     by_system: dict[str, list[tuple[float, int]]] = {}
     for index, found in learned.items():
         key = table.codes[index]
@@ -85,7 +106,7 @@ def candidates(
     for ranked in by_system.values():
         for _, index in sorted(ranked, reverse=True)[:PER_SYSTEM]:
             key = table.codes[index]
-            out[key] = _candidate(key, None, 0, learned, carriers, table, categories)
+            out[key] = _candidate(key, None, 0, ctx)
     return list(out.values())
 
 
@@ -128,16 +149,11 @@ def _noisy_or(found: list[tuple[float, Gram]]) -> float:
 
 
 def _candidate(
-    key: CodeKey,
-    suggested: SuggestedCode | None,
-    rank: int,
-    learned: dict[int, list[tuple[float, Gram]]],
-    carriers: dict[CodeKey, int],
-    table: PhraseTable,
-    categories: dict[tuple[str, str], int],
+    key: CodeKey, suggested: SuggestedCode | None, rank: int, ctx: _Context
 ) -> Candidate:
-    index = carriers.get(key, table.index_of.get(key))
-    found = sorted(learned.get(index, []) if index is not None else [], key=lambda x: -x[0])
+    table, categories = ctx.table, ctx.categories
+    index = ctx.carriers.get(key, table.index_of.get(key))
+    found = sorted(ctx.learned.get(index, []) if index is not None else [], key=lambda x: -x[0])
     seen = table.documents_with[index] if index is not None else 0
     right, tried = table.dictionary_record.get(key, (0, 0))
     features = [
@@ -159,5 +175,22 @@ def _candidate(
         float(len(key[1])),
         (right + 1.0) / (tried + 2.0),
         math.log1p(tried),
+        *_title_features(key, suggested, found, ctx),
     ]
     return Candidate(key, features, suggested, found)
+
+
+def _title_features(
+    key: CodeKey,
+    suggested: SuggestedCode | None,
+    found: list[tuple[float, Gram]],
+    ctx: _Context,
+) -> list[float]:
+    if ctx.note is None or ctx.titles is None:
+        return [MISSING, MISSING]
+    if suggested is not None and suggested.evidence:
+        at: int | None = suggested.evidence[0].start
+    else:
+        at = found[0][1].start if found else None
+    title = ctx.titles(key, suggested.title if suggested else None)
+    return ctx.note.features(title, at)

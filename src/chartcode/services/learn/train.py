@@ -29,6 +29,7 @@ from chartcode.services.learn.associations import (
 from chartcode.services.learn.candidates import Candidate, PhraseTable, candidates
 from chartcode.services.learn.metrics import Scores, matches
 from chartcode.services.learn.phrases import MAX_N, Gram, grams
+from chartcode.services.learn.title_match import NoteWords, Titles, TitleWords
 from chartcode.services.suggest.model import SuggestedCode
 from chartcode.sources.training_cases import TrainingCase
 from chartcode.store.learned_model import FEATURES, CodeKey, LearnedModel, Ranker
@@ -47,6 +48,7 @@ class _Doc:
     keys: set[bytes]
     suggested: Sequence[SuggestedCode]
     fold: int
+    note: NoteWords | None
 
 
 def data_hash(cases: Sequence[TrainingCase]) -> str:
@@ -73,21 +75,28 @@ def train(
     progress: Callable[[int], None] | None = None,
     salt: bytes | None = None,
     answers: Answers = matches,
+    titles: Titles | None = None,
 ) -> LearnedModel:
     """A model from coded cases.
 
     ``dictionary`` gives the dictionary pipeline's suggestions for a text; ``progress`` is
     called once per document read; ``answers(code, label)`` says whether a code answers a
-    label (``drift.label_rule`` for labels from older releases).
+    label (``drift.label_rule`` for labels from older releases); ``titles`` gives a code's
+    official title for the title features (``Validity.title``), which the model then uses
+    when it suggests.
     """
     if not cases:
         raise ValueError("no coded cases to learn from")
     salt = salt if salt is not None else os.urandom(16)
     folds = max(2, min(folds, len(cases)))
+    title_words = TitleWords(titles) if titles is not None else None
     docs = []
     for i, case in enumerate(sorted(cases, key=lambda c: c.id)):
         found = grams(case.text, salt)
-        docs.append(_Doc(case, found, {g.key for g in found}, dictionary(case.text), i % folds))
+        note = NoteWords(case.text) if title_words is not None else None
+        docs.append(
+            _Doc(case, found, {g.key for g in found}, dictionary(case.text), i % folds, note)
+        )
         if progress:
             progress(1)
     codes = sorted({k for d in docs for k in d.case.codes})
@@ -97,7 +106,7 @@ def train(
     for fold in range(folds):
         table = _table([d for d in docs if d.fold != fold], codes, index, answers)
         for d in (d for d in docs if d.fold == fold):
-            cands = candidates(d.suggested, d.grams, table)
+            cands = candidates(d.suggested, d.grams, table, d.note, title_words)
             held_out.append((d, cands))
             for c in cands:
                 if c.key[0] in rows:
@@ -128,6 +137,7 @@ def train(
         "validation": validation,
         "folds": folds,
         "features": list(FEATURES),
+        "title_features": title_words is not None,
         "params": {
             "max_words": MAX_N,
             "min_support": MIN_SUPPORT,

@@ -12,6 +12,7 @@ from datetime import date
 
 from chartcode.errors import ChartcodeError
 from chartcode.services.lookup import Lookup
+from chartcode.services.pcs.tables_view import TablesView, tables_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,50 @@ class Validity:
         self.lookup = lookup
         self.on = on
         self._seen: dict[tuple[str, str], CodeCheck] = {}
+        self._titles: dict[tuple[str, str], str | None] = {}
+        self._tables: TablesView | None = None
+
+    def title(self, system: str, code: str) -> str | None:
+        """The official title of a code, or what a 4-character ICD-10-PCS prefix names.
+
+        A prefix is named by its operation and body part; None when the store has no title.
+
+        A code a later release deleted keeps its last title; a label printed with its
+        placeholder X's but no 7th character (W19XXX) takes its category's.
+        """
+        key = (system, code)
+        if key not in self._titles:
+            self._titles[key] = self._title(system, code)
+        return self._titles[key]
+
+    def _title(self, system: str, code: str) -> str | None:
+        if system == "icd10pcs" and len(code) < 7:
+            return self._pcs_prefix_title(code)
+        for form in dict.fromkeys((code, code.rstrip("X"))):
+            try:
+                found = self.lookup.lookup(form, self.on, system).title
+            except ChartcodeError:
+                continue
+            if found:
+                return found
+        return None
+
+    def _pcs_prefix_title(self, prefix: str) -> str | None:
+        if len(prefix) < 4:
+            return None
+        if self._tables is None:
+            try:
+                self._tables = tables_view(self.lookup.store, self.on)
+            except ChartcodeError:
+                return None
+        head = self._tables.head(prefix[:3])
+        if head is None:
+            return None
+        part = next(
+            (c.label for c in self._tables.choices(prefix[:4] + "???", 4) if c.value == prefix[3]),
+            None,
+        )
+        return f"{head.operation_label} of {part}" if part else None
 
     def check(self, system: str, code: str) -> CodeCheck:
         key = (system, code)

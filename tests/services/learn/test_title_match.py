@@ -1,0 +1,124 @@
+"""Title features: which of the codes a learned phrase points to does the note name?"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from chartcode.api import Chartcode
+from chartcode.services.learn import ranker
+from chartcode.services.learn.apply import ModelSuggester
+from chartcode.services.learn.candidates import PhraseTable, candidates
+from chartcode.services.learn.phrases import grams, hash_words
+from chartcode.services.learn.title_match import MISSING, NoteWords, TitleWords, overlap, words
+from chartcode.services.learn.train import train
+from chartcode.services.learn.validity import Validity
+from chartcode.services.lookup import Lookup
+from chartcode.services.suggest.model import SuggestResult
+from chartcode.sources.training_cases import TrainingCase
+from chartcode.store.learned_model import FEATURES, Ranker
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+SALT = b"t" * 16
+IN_SENTENCE = FEATURES.index("title words in the evidence's sentence")
+BEST = FEATURES.index("title words in the note's best sentence")
+TITLES = {
+    ("icd10cm", "N200"): "Calculus of kidney",
+    ("icd10cm", "N2889"): "Other specified disorders of kidney and ureter",
+}
+
+
+def test_words_are_normalised_and_stop_words_left_out():
+    assert words("Other specified disorders of Kidney") == words("kidney disorder")
+    # The cosine of the two word sets: 2 shared words, 2 and 3 words.
+    assert (
+        overlap(words("calculus of kidney"), words("a calculus in the left kidney")) == 2 / 6**0.5
+    )
+    assert overlap(frozenset(), words("kidney")) == 0.0
+
+
+def test_the_sentence_at_the_evidence_and_the_best_sentence_are_both_read():
+    text = "Seen for flank pain. Kidney calculus on imaging."
+    note = NoteWords(text)
+    title = words("Calculus of kidney")
+    best = overlap(title, words("Kidney calculus on imaging."))
+    assert best > 0.5
+    assert note.features(title, text.index("flank")) == [0.0, best]
+    assert note.features(title, text.index("calculus")) == [best, best]
+    assert note.features(None, 0) == [MISSING, MISSING]
+    assert note.features(title, None) == [MISSING, best]
+
+
+def test_a_learned_phrase_pointing_to_two_codes_is_told_apart_by_their_titles():
+    text = "Ultrasound of the kidney showed a calculus."
+    table = PhraseTable(
+        {hash_words("kidney", SALT): [(0, 0.4), (1, 0.4)]},
+        list(TITLES),
+        [5, 5],
+        20,
+    )
+    titles = TitleWords(TITLES.get)
+    found = {
+        c.key: c.features for c in candidates([], grams(text, SALT), table, NoteWords(text), titles)
+    }
+    named, other = found[("icd10cm", "N200")], found[("icd10cm", "N2889")]
+    assert named[IN_SENTENCE] > other[IN_SENTENCE] > 0.0
+    assert named[BEST] == named[IN_SENTENCE]
+    # Without a note and titles (a model trained without them) the features stay missing.
+    bare = candidates([], grams(text, SALT), table)
+    assert all(c.features[IN_SENTENCE] == MISSING == c.features[BEST] for c in bare)
+
+
+@pytest.fixture(scope="module")
+def validity(tmp_path_factory: pytest.TempPathFactory):
+    home = tmp_path_factory.mktemp("titles")
+    desk = Chartcode(home / "reference.sqlite", on="2026-01-15")
+    desk.import_files(
+        [
+            DATA / "icd10cm_tabular" / "tabular_sample_2026.xml",
+            DATA / "icd10pcs_tables" / "tables.xml",
+        ]
+    )
+    yield Validity(Lookup(desk.store), date(2026, 1, 15))
+    desk.close()
+
+
+def test_a_pcs_prefix_is_named_by_its_operation_and_body_part(validity):
+    assert validity.title("icd10pcs", "0016") == "Bypass of Cerebral Ventricle"
+    assert validity.title("icd10pcs", "0016070") is not None
+    assert validity.title("icd10pcs", "ZZZZ") is None
+
+
+def test_an_unknown_code_has_no_title_and_a_known_one_has_its_official_title(validity):
+    assert validity.title("icd10cm", "E119") == validity.check("icd10cm", "E119").title
+    assert validity.title("icd10cm", "Q99999") is None
+
+
+def test_a_model_from_before_the_title_features_still_suggests(validity):
+    """A model file written before the title features has narrower rankers: it gets only the
+    features it knows."""
+    cases = [
+        TrainingCase(
+            f"c{i}", f"Visit {i}. Known {w} sugar trouble.", frozenset({("icd10cm", "E119")})
+        )
+        for i, w in enumerate(["amber", "birch", "cedar", "delta", "ember", "fjord"])
+    ] + [
+        TrainingCase(f"d{i}", f"Visit {i}. Seen for {w} advice.", frozenset({("icd10cm", "E118")}))
+        for i, w in enumerate(["grove", "heath", "inlet", "jetty", "knoll", "ledge"])
+    ]
+    model = train(cases, lambda text: [], name="old", release={}, folds=3, salt=SALT)
+    old = len(FEATURES) - 2
+    rng = np.random.default_rng(0)
+    x = rng.random((60, old))
+    y = (x[:, 4] > 0.5).astype(float)
+    model.rankers = {"icd10cm": Ranker(ranker.fit(x, y), 0.0)}
+    model.meta["features"] = list(FEATURES[:old])
+    model.meta.pop("title_features", None)
+    applier = ModelSuggester(model, validity)
+    assert applier.titles is None and applier.width == old
+    result = applier.apply(SuggestResult("Known sugar trouble today.", "", "", []))
+    assert result.model == "old"
+    assert [c.code for c in result.codes + result.candidates] == ["E11.9"]
