@@ -90,6 +90,12 @@ def test_a_pcs_prefix_is_named_by_its_operation_and_body_part(validity):
     assert validity.title("icd10pcs", "0016") == "Bypass of Cerebral Ventricle"
     assert validity.title("icd10pcs", "0016070") is not None
     assert validity.title("icd10pcs", "ZZZZ") is None
+    partial = validity.check("icd10pcs", "0016")
+    assert partial.valid and not partial.billable
+    assert (
+        partial.title == "Bypass of Cerebral Ventricle (first 4 characters of an ICD-10-PCS code)"
+    )
+    assert "chartcode pcs table 0016" in (partial.flag or "")
 
 
 def test_an_unknown_code_has_no_title_and_a_known_one_has_its_official_title(validity):

@@ -87,10 +87,13 @@ class Validity:
 
     def _check(self, system: str, code: str) -> CodeCheck:
         if system == "icd10pcs" and len(code) < 7:
+            named = self.title(system, code)
             return CodeCheck(
                 True,
                 False,
-                f"ICD-10-PCS {code}: first {len(code)} characters (section, body system,"
+                f"{named} (first {len(code)} characters of an ICD-10-PCS code)"
+                if named
+                else f"ICD-10-PCS {code}: first {len(code)} characters (section, body system,"
                 " operation, body part)",
                 "",
                 f"partial ICD-10-PCS code: complete it with `chartcode pcs table {code}`",
