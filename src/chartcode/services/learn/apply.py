@@ -63,7 +63,7 @@ class ModelSuggester:
         kept: list[SuggestedCode] = []
         below: list[SuggestedCode] = []
         excluded = list(result.excluded)
-        note = NoteWords(text) if self.titles is not None else None
+        note = NoteWords(text, sentences.spans) if self.titles is not None else None
         cands = candidates(own, found, self.table, note, self.titles)
         probs: dict[int, float] = {}
         for system, booster in self.boosters.items():

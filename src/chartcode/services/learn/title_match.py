@@ -19,10 +19,10 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from chartcode.services.search_query import match_form
-from chartcode.services.suggest.sentences import split
+from chartcode.services.suggest.sentences import Span, split
 from chartcode.store.learned_model import CodeKey
 
 Titles = Callable[[CodeKey], str | None]
@@ -48,10 +48,13 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 class NoteWords:
-    """A note's sentences as word sets, found by character offset."""
+    """A note's sentences as word sets, found by character offset.
 
-    def __init__(self, text: str) -> None:
-        spans = split(text)
+    ``spans``: the note's sentences when the caller has already split it.
+    """
+
+    def __init__(self, text: str, spans: Sequence[Span] | None = None) -> None:
+        spans = split(text) if spans is None else spans
         self.starts = [s.start for s in spans]
         self.sentences = [words(text[s.start : s.end]) for s in spans]
 
