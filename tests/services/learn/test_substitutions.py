@@ -29,14 +29,7 @@ def test_a_code_the_team_gives_where_the_dictionary_reads_another_is_proposed_th
     e118 = model.codes.index(("icd10cm", "E118"))
     assert [i for i, _ in model.substitutions[("icd10cm", "E119")]] == [e118]
     text = "Seen zenith."
-    table = PhraseTable(
-        model.phrases,
-        model.codes,
-        model.documents_with,
-        model.documents,
-        model.dictionary_record,
-        model.substitutions,
-    )
+    table = PhraseTable.of(model)
     found = {c.key: c for c in candidates(_dictionary(text), grams(text, model.salt), table)}
     proposed = found[("icd10cm", "E118")]
     assert proposed.dictionary is None

@@ -36,14 +36,7 @@ class ModelSuggester:
         self.model = model
         self.validity = validity
         self.boosters = {s: ranker.Booster(r.model) for s, r in model.rankers.items()}
-        self.table = PhraseTable(
-            model.phrases,
-            model.codes,
-            model.documents_with,
-            model.documents,
-            model.dictionary_record,
-            model.substitutions,
-        )
+        self.table = PhraseTable.of(model)
         # A model trained with the title features reads titles from the store in force; one
         # from before them knows fewer features, and gets only those.
         self.titles = (

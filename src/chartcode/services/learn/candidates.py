@@ -16,7 +16,7 @@ from chartcode.codes import compact
 from chartcode.services.learn.phrases import Gram
 from chartcode.services.learn.title_match import MISSING, NoteWords, TitleWords
 from chartcode.services.suggest.model import SuggestedCode
-from chartcode.store.learned_model import CodeKey
+from chartcode.store.learned_model import CodeKey, LearnedModel
 
 PER_SYSTEM = 150  # learned-only candidates kept per system, strongest first
 
@@ -37,6 +37,18 @@ class PhraseTable:
 
     def __post_init__(self) -> None:
         self.index_of = {c: i for i, c in enumerate(self.codes)}
+
+    @classmethod
+    def of(cls, model: LearnedModel) -> PhraseTable:
+        """The table a trained model holds."""
+        return cls(
+            model.phrases,
+            model.codes,
+            model.documents_with,
+            model.documents,
+            model.dictionary_record,
+            model.substitutions,
+        )
 
 
 @dataclass(slots=True)
