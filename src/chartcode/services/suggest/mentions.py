@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from chartcode.lexicon.language import abbreviations
 from chartcode.services.suggest.vocabulary import (
     STOP_WORDS,
+    TOKEN,
     Term,
     Vocabulary,
     adjective_forms,
@@ -34,7 +35,6 @@ SLACK = 2
 # details a sentence spreads out ("a mass ... in the left kidney"), ranked lower.
 LOOSE_SLACK = 8
 NESTED_MAX = 2  # the shorter mentions kept inside a longer one when every mention is coded
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _CLAUSE_BREAK = re.compile(r"[,;:()]")
 
 
@@ -61,7 +61,7 @@ def words_of(text: str, start: int, end: int) -> list[_Word]:
     """The content words of ``text[start:end]`` with their normalised forms."""
     abbrs = abbreviations()
     out: list[_Word] = []
-    for m in _TOKEN.finditer(text, start, end):
+    for m in TOKEN.finditer(text, start, end):
         surface = m.group()
         low = surface.lower()
         forms = tuple(f for f in normalise(surface) if f not in STOP_WORDS)

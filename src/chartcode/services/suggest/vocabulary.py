@@ -109,7 +109,8 @@ TITLE_NOISE = frozenset(
         "region",
     }
 )
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+# A word of a term; notes are read with the same pattern (``mentions``), so the two agree.
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_ELSEWHERE = re.compile(r"not elsewhere classified|not otherwise specified")
 # "without X" and "not specified as X" qualifiers drop out, but a ", recurrent" or ", with ..."
@@ -238,7 +239,7 @@ def adjective_forms(word: str) -> tuple[str, ...]:
 def phrase_words(phrase: str) -> frozenset[str]:
     """The bag of a phrase: normalised forms of its words, stop words out."""
     out: set[str] = set()
-    for token in _TOKEN.findall(phrase):
+    for token in TOKEN.findall(phrase):
         for form in normalise(token):
             if form not in STOP_WORDS:
                 out.add(form)
