@@ -33,6 +33,9 @@ FEATURES = (
     "dictionary suggested this code in training (log)",
     "title words in the evidence's sentence",
     "title words in the note's best sentence",
+    "similar training cases coded with it (share of similarity)",
+    "similar training cases coded with it",
+    "most similar training case coded with it (similarity)",
 )
 
 
@@ -52,6 +55,21 @@ class Ranker:
 
 
 @dataclass(slots=True)
+class CaseVectors:
+    """The training cases as weighted hashed words, to find the cases most like a new note.
+
+    ``terms``: a word's keyed hash (as the phrases are keyed) -> (column, inverse document
+    frequency); only words found in at least two cases are kept. ``vectors``: each case's
+    unit-length word weights as (column, weight); ``labels``: each case's codes, as indices
+    into the model's ``codes``.
+    """
+
+    terms: dict[bytes, tuple[int, float]]
+    vectors: list[list[tuple[int, float]]]
+    labels: list[list[int]]
+
+
+@dataclass(slots=True)
 class LearnedModel:
     name: str
     salt: bytes
@@ -65,6 +83,7 @@ class LearnedModel:
     # Dictionary code -> the labels the team gives where it is read: (code index, weight).
     substitutions: dict[CodeKey, list[tuple[int, float]]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    neighbours: CaseVectors | None = None
 
     def index(self) -> dict[CodeKey, int]:
         return {c: i for i, c in enumerate(self.codes)}

@@ -19,7 +19,7 @@ from typing import Any
 
 from chartcode.errors import ChartcodeError
 from chartcode.paths import data_home
-from chartcode.store.learned_model import LearnedModel, Ranker
+from chartcode.store.learned_model import CaseVectors, LearnedModel, Ranker
 
 FORMAT = "chartcode-learned-model"
 VERSION = 1
@@ -52,7 +52,7 @@ def path_of(name: str, folder: Path | None = None) -> Path:
 
 
 def _payload(model: LearnedModel) -> dict[str, Any]:
-    return {
+    payload: dict[str, Any] = {
         "name": model.name,
         "salt": model.salt.hex(),
         "codes": [list(c) for c in model.codes],
@@ -68,6 +68,14 @@ def _payload(model: LearnedModel) -> dict[str, Any]:
         ],
         "meta": model.meta,
     }
+    if model.neighbours is not None:
+        n = model.neighbours
+        payload["neighbours"] = {
+            "terms": {k.hex(): [c, idf] for k, (c, idf) in sorted(n.terms.items())},
+            "vectors": [[[c, w] for c, w in v] for v in n.vectors],
+            "labels": n.labels,
+        }
+    return payload
 
 
 def _digest(payload: dict[str, Any]) -> str:
@@ -134,9 +142,21 @@ def load_file(path: Path) -> LearnedModel:
                 (str(s), str(c)): [(int(i), float(w)) for i, w in v]
                 for s, c, v in payload["substitutions"]
             },
+            neighbours=_neighbours(payload.get("neighbours")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{path.name} is missing part of a model ({exc})") from exc
+
+
+def _neighbours(data: Any) -> CaseVectors | None:
+    """The case vectors of a model file; a model from before them has none."""
+    if data is None:
+        return None
+    return CaseVectors(
+        terms={bytes.fromhex(k): (int(c), float(idf)) for k, (c, idf) in data["terms"].items()},
+        vectors=[[(int(c), float(w)) for c, w in v] for v in data["vectors"]],
+        labels=[[int(i) for i in v] for v in data["labels"]],
+    )
 
 
 def load(name: str, folder: Path | None = None) -> LearnedModel:

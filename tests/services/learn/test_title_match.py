@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import numpy as np
-import pytest
 
-from chartcode.api import Chartcode
 from chartcode.services.learn import ranker
 from chartcode.services.learn.apply import ModelSuggester
 from chartcode.services.learn.candidates import PhraseTable, candidates
 from chartcode.services.learn.phrases import grams, hash_words
 from chartcode.services.learn.title_match import MISSING, NoteWords, TitleWords, overlap, words
 from chartcode.services.learn.train import train
-from chartcode.services.learn.validity import Validity
-from chartcode.services.lookup import Lookup
 from chartcode.services.suggest.model import SuggestResult
 from chartcode.sources.training_cases import TrainingCase
 from chartcode.store.learned_model import FEATURES, Ranker
@@ -72,20 +67,6 @@ def test_a_learned_phrase_pointing_to_two_codes_is_told_apart_by_their_titles():
     assert all(c.features[IN_SENTENCE] == MISSING == c.features[BEST] for c in bare)
 
 
-@pytest.fixture(scope="module")
-def validity(tmp_path_factory: pytest.TempPathFactory):
-    home = tmp_path_factory.mktemp("titles")
-    desk = Chartcode(home / "reference.sqlite", on="2026-01-15")
-    desk.import_files(
-        [
-            DATA / "icd10cm_tabular" / "tabular_sample_2026.xml",
-            DATA / "icd10pcs_tables" / "tables.xml",
-        ]
-    )
-    yield Validity(Lookup(desk.store), date(2026, 1, 15))
-    desk.close()
-
-
 def test_a_pcs_prefix_is_named_by_its_operation_and_body_part(validity):
     assert validity.title("icd10pcs", "0016") == "Bypass of Cerebral Ventricle"
     assert validity.title("icd10pcs", "0016070") is not None
@@ -116,13 +97,14 @@ def test_a_model_from_before_the_title_features_still_suggests(validity):
         for i, w in enumerate(["grove", "heath", "inlet", "jetty", "knoll", "ledge"])
     ]
     model = train(cases, lambda text: [], name="old", release={}, folds=3, salt=SALT)
-    old = len(FEATURES) - 2
+    old = FEATURES.index("title words in the evidence's sentence")
     rng = np.random.default_rng(0)
     x = rng.random((60, old))
     y = (x[:, 4] > 0.5).astype(float)
     model.rankers = {"icd10cm": Ranker(ranker.fit(x, y), 0.0)}
     model.meta["features"] = list(FEATURES[:old])
     model.meta.pop("title_features", None)
+    model.neighbours = None
     applier = ModelSuggester(model, validity)
     assert applier.titles is None and applier.width == old
     result = applier.apply(SuggestResult("Known sugar trouble today.", "", "", []))

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from chartcode.codes import display
-from chartcode.services.learn import ranker
+from chartcode.services.learn import neighbours, ranker
 from chartcode.services.learn.candidates import Candidate, PhraseTable, candidates
 from chartcode.services.learn.phrases import Gram, grams
 from chartcode.services.learn.title_match import NoteWords, TitleWords
@@ -45,6 +45,11 @@ class ModelSuggester:
             else None
         )
         self.width = len(model.meta.get("features", FEATURES))
+        self.neighbours = (
+            neighbours.Neighbours(model.neighbours, model.codes)
+            if model.neighbours is not None
+            else None
+        )
 
     def apply(self, result: SuggestResult) -> SuggestResult:
         text = result.text
@@ -57,7 +62,8 @@ class ModelSuggester:
         below: list[SuggestedCode] = []
         excluded = list(result.excluded)
         note = NoteWords(text, sentences.spans) if self.titles is not None else None
-        cands = candidates(own, found, self.table, note, self.titles)
+        nearest = self.neighbours.nearest(neighbours.words(found)) if self.neighbours else None
+        cands = candidates(own, found, self.table, note, self.titles, nearest)
         probs: dict[int, float] = {}
         for system, booster in self.boosters.items():
             mine = [i for i, c in enumerate(cands) if c.key[0] == system]

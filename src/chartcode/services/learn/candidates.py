@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from chartcode.codes import compact
+from chartcode.services.learn.neighbours import Nearest, vote
 from chartcode.services.learn.phrases import Gram
 from chartcode.services.learn.title_match import MISSING, NoteWords, TitleWords
 from chartcode.services.suggest.model import SuggestedCode
@@ -69,6 +70,7 @@ class _Context:
     categories: dict[tuple[str, str], int]
     note: NoteWords | None
     titles: TitleWords | None
+    nearest: Nearest | None
 
 
 def candidates(
@@ -77,11 +79,13 @@ def candidates(
     table: PhraseTable,
     note: NoteWords | None = None,
     titles: TitleWords | None = None,
+    nearest: Nearest | None = None,
 ) -> list[Candidate]:
     """Every candidate of one note, with its features.
 
-    ``note`` and ``titles`` give the title features; without them those are left missing,
-    as for a model trained without titles.
+    ``note`` and ``titles`` give the title features, ``nearest`` (the note's most similar
+    training cases, ``Neighbours.nearest``) the case features; without them those are left
+    missing, as for a model trained without them.
     """
     learned: dict[int, list[tuple[float, Gram]]] = {}
     for g in grams:
@@ -101,7 +105,7 @@ def candidates(
     for s in suggested:
         cat = (s.system, compact(s.code)[:3])
         categories[cat] = categories.get(cat, 0) + 1
-    ctx = _Context(learned, carriers, table, categories, note, titles)
+    ctx = _Context(learned, carriers, table, categories, note, titles, nearest)
     out: dict[CodeKey, Candidate] = {}
     rank_in_system: dict[str, int] = {}
     for s in suggested:
@@ -188,6 +192,7 @@ def _candidate(
         (right + 1.0) / (tried + 2.0),
         math.log1p(tried),
         *_title_features(key, suggested, found, ctx),
+        *vote(ctx.nearest, key),
     ]
     return Candidate(key, features, suggested, found)
 

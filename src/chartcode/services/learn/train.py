@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from chartcode.codes import compact
-from chartcode.services.learn import ranker
+from chartcode.services.learn import neighbours, ranker
 from chartcode.services.learn.associations import (
     MAX_DOCUMENT_SHARE,
     MIN_SUPPORT,
@@ -32,7 +33,7 @@ from chartcode.services.learn.phrases import MAX_N, Gram, grams
 from chartcode.services.learn.title_match import NoteWords, Titles, TitleWords
 from chartcode.services.suggest.model import SuggestedCode
 from chartcode.sources.training_cases import TrainingCase
-from chartcode.store.learned_model import FEATURES, CodeKey, LearnedModel, Ranker
+from chartcode.store.learned_model import FEATURES, CaseVectors, CodeKey, LearnedModel, Ranker
 
 FOLDS = 10  # each held-out phrase table learns from 90 % of the cases, near the final one
 SUBSTITUTION_WEIGHT = 0.1
@@ -49,6 +50,7 @@ class _Doc:
     suggested: Sequence[SuggestedCode]
     fold: int
     note: NoteWords | None
+    words: Counter[bytes]
 
 
 def data_hash(cases: Sequence[TrainingCase]) -> str:
@@ -95,7 +97,15 @@ def train(
         found = grams(case.text, salt)
         note = NoteWords(case.text) if title_words is not None else None
         docs.append(
-            _Doc(case, found, {g.key for g in found}, dictionary(case.text), i % folds, note)
+            _Doc(
+                case,
+                found,
+                {g.key for g in found},
+                dictionary(case.text),
+                i % folds,
+                note,
+                neighbours.words(found),
+            )
         )
         if progress:
             progress(1)
@@ -104,9 +114,13 @@ def train(
     rows: dict[str, list[tuple[list[float], float]]] = {s: [] for s in SYSTEMS}
     held_out: list[tuple[_Doc, list[Candidate]]] = []
     for fold in range(folds):
-        table = _table([d for d in docs if d.fold != fold], codes, index, answers)
+        others = [d for d in docs if d.fold != fold]
+        table = _table(others, codes, index, answers)
+        near = neighbours.Neighbours(_vectors(others, index), codes)
         for d in (d for d in docs if d.fold == fold):
-            cands = candidates(d.suggested, d.grams, table, d.note, title_words)
+            cands = candidates(
+                d.suggested, d.grams, table, d.note, title_words, near.nearest(d.words)
+            )
             held_out.append((d, cands))
             for c in cands:
                 if c.key[0] in rows:
@@ -143,6 +157,7 @@ def train(
             "min_support": MIN_SUPPORT,
             "min_weight": MIN_WEIGHT,
             "max_document_share": MAX_DOCUMENT_SHARE,
+            "nearest_cases": neighbours.NEAREST,
         },
     }
     return LearnedModel(
@@ -156,7 +171,12 @@ def train(
         dictionary_record=final.dictionary_record,
         substitutions=final.substitutions,
         meta=meta,
+        neighbours=_vectors(docs, index),
     )
+
+
+def _vectors(docs: list[_Doc], index: dict[CodeKey, int]) -> CaseVectors:
+    return neighbours.fit([d.words for d in docs], [[index[k] for k in d.case.codes] for d in docs])
 
 
 def _table(

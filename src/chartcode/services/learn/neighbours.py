@@ -1,0 +1,105 @@
+"""The training cases most like a new note, and which of a candidate's codes they carry.
+
+A learned phrase says what a few words went with; a whole case says what kind of case this
+is. A urology report of a prostate biopsy is coded like the other urology reports, whatever
+its words for the findings. Each training case is kept as TF-IDF weights over its words (as
+keyed hashes, like the phrases, and only words found in at least two cases); a new note's
+nearest cases by cosine then vote for the candidates they were coded with. Three features
+carry the vote: the similarity-weighted share of the nearest cases coded with the candidate,
+their number, and the similarity of the closest.
+
+Measured on the CodiEsp splits over the same candidates (20 nearest cases, words only):
+dev D MAP +0.005 to +0.006, P MAP +0.015.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+
+from chartcode.services.learn.phrases import Gram
+from chartcode.store.learned_model import CaseVectors, CodeKey
+
+NEAREST = 20
+MIN_CASES = 2  # a word in one case only could single that case out; it is not kept
+MISSING = -1.0  # no cases to compare with (a model from before the case vectors)
+Nearest = Sequence[tuple[float, frozenset[CodeKey]]]  # (cosine, the case's codes)
+
+
+def words(grams: Iterable[Gram]) -> Counter[bytes]:
+    """A note's words (its one-word grams, stop words already left out) and their counts."""
+    return Counter(g.key for g in grams if g.size == 1)
+
+
+def fit(cases: Sequence[Counter[bytes]], labels: Sequence[Iterable[int]]) -> CaseVectors:
+    """Case vectors from each case's word counts and label indices.
+
+    Weights are sublinear term frequency (1 + log tf) times smoothed inverse document
+    frequency, ln((1 + n) / (1 + df)) + 1, scaled to unit length.
+    """
+    df: Counter[bytes] = Counter()
+    for c in cases:
+        df.update(c.keys())
+    n = len(cases)
+    kept = sorted(k for k, m in df.items() if m >= MIN_CASES)
+    terms = {k: (i, round(math.log((1 + n) / (1 + df[k])) + 1.0, 5)) for i, k in enumerate(kept)}
+    return CaseVectors(terms, [_vector(c, terms) for c in cases], [sorted(set(v)) for v in labels])
+
+
+Terms = dict[bytes, tuple[int, float]]
+
+
+def _vector(counts: Counter[bytes], terms: Terms) -> list[tuple[int, float]]:
+    raw = [
+        (terms[k][0], (1.0 + math.log(tf)) * terms[k][1]) for k, tf in counts.items() if k in terms
+    ]
+    norm = math.sqrt(sum(w * w for _, w in raw)) or 1.0
+    return sorted((c, round(w / norm, 5)) for c, w in raw)
+
+
+class Neighbours:
+    """Finds a note's nearest training cases in ``vectors``; ``codes`` names their labels."""
+
+    def __init__(self, vectors: CaseVectors, codes: Sequence[CodeKey]) -> None:
+        self.terms = vectors.terms
+        rows, cols, vals = [], [], []
+        for r, v in enumerate(vectors.vectors):
+            for c, w in v:
+                rows.append(r)
+                cols.append(c)
+                vals.append(w)
+        self.matrix = sparse.csr_matrix(
+            (vals, (rows, cols)), shape=(len(vectors.vectors), max(len(self.terms), 1))
+        )
+        self.labels = [frozenset(codes[i] for i in v) for v in vectors.labels]
+
+    def nearest(self, counts: Counter[bytes]) -> Nearest:
+        """The ``NEAREST`` most similar cases with some word in common: (cosine, codes)."""
+        v = _vector(counts, self.terms)
+        if not v or self.matrix.shape[0] == 0:
+            return []
+        note = np.zeros(self.matrix.shape[1])
+        for c, w in v:
+            note[c] = w
+        sims = self.matrix @ note
+        order = np.argsort(-sims, kind="stable")[:NEAREST]
+        return [(float(sims[i]), self.labels[i]) for i in order if sims[i] > 0]
+
+
+def vote(nearest: Nearest | None, key: CodeKey) -> list[float]:
+    """[share of similarity, cases, closest similarity] of the cases coded with ``key``.
+
+    A case is coded with ``key`` when one of its labels is the code or a code above it (an
+    older label since subdivided, a 4-character ICD-10-PCS table).
+    """
+    if nearest is None:
+        return [MISSING, MISSING, MISSING]
+    system, code = key
+    above = {(system, code[:n]) for n in range(3, len(code) + 1)}
+    total = sum(s for s, _ in nearest)
+    carried = [s for s, labels in nearest if not above.isdisjoint(labels)]
+    return [sum(carried) / total if total else 0.0, float(len(carried)), max(carried, default=0.0)]
