@@ -10,7 +10,7 @@ import pytest
 
 from chartcode.services.learn import neighbours, ranker
 from chartcode.services.learn.apply import ModelSuggester
-from chartcode.services.learn.neighbours import MISSING, Neighbours, fit, vote, words
+from chartcode.services.learn.neighbours import MISSING, Neighbours, Votes, fit, vote, words
 from chartcode.services.learn.phrases import grams
 from chartcode.services.learn.train import train
 from chartcode.services.suggest.model import SuggestResult
@@ -57,12 +57,16 @@ def test_the_nearest_cases_are_those_sharing_the_notes_words():
 
 def test_a_case_votes_for_a_code_it_was_coded_with_or_under():
     near = [(0.6, frozenset({("icd10cm", "R51")})), (0.2, frozenset({("icd10pcs", "BW20")}))]
-    share, cases, closest = vote(near, ("icd10cm", "R519"))  # R51, since subdivided
+    votes = Votes(near)
+    share, cases, closest = vote(votes, ("icd10cm", "R519"))  # R51, since subdivided
     assert (share, cases, closest) == (pytest.approx(0.75), 1.0, 0.6)
-    assert vote(near, ("icd10pcs", "BW20ZZZ"))[1:] == [1.0, 0.2]  # under its PCS table
-    assert vote(near, ("icd10cm", "R50")) == [0.0, 0.0, 0.0]
-    assert vote(near, ("icd10pcs", "R519")) == [0.0, 0.0, 0.0]  # another system
+    assert vote(votes, ("icd10pcs", "BW20ZZZ"))[1:] == [1.0, 0.2]  # under its PCS table
+    assert vote(votes, ("icd10cm", "R50")) == [0.0, 0.0, 0.0]
+    assert vote(votes, ("icd10pcs", "R519")) == [0.0, 0.0, 0.0]  # another system
     assert vote(None, ("icd10cm", "R519")) == [MISSING] * 3
+    # A case coded with both the old label and the code under it is one case.
+    both = Votes([(0.5, frozenset({("icd10cm", "R51"), ("icd10cm", "R519")}))])
+    assert vote(both, ("icd10cm", "R519")) == [1.0, 1.0, 0.5]
 
 
 def test_a_trained_model_keeps_case_vectors_without_its_text(tmp_path):

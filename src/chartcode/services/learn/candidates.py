@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from chartcode.codes import compact
-from chartcode.services.learn.neighbours import Nearest, vote
+from chartcode.services.learn.neighbours import Nearest, Votes, vote
 from chartcode.services.learn.phrases import Gram
 from chartcode.services.learn.title_match import MISSING, NoteWords, TitleWords
 from chartcode.services.suggest.model import SuggestedCode
@@ -70,7 +70,7 @@ class _Context:
     categories: dict[tuple[str, str], int]
     note: NoteWords | None
     titles: TitleWords | None
-    nearest: Nearest | None
+    votes: Votes | None
 
 
 def candidates(
@@ -105,7 +105,8 @@ def candidates(
     for s in suggested:
         cat = (s.system, compact(s.code)[:3])
         categories[cat] = categories.get(cat, 0) + 1
-    ctx = _Context(learned, carriers, table, categories, note, titles, nearest)
+    votes = Votes(nearest) if nearest is not None else None
+    ctx = _Context(learned, carriers, table, categories, note, titles, votes)
     out: dict[CodeKey, Candidate] = {}
     rank_in_system: dict[str, int] = {}
     for s in suggested:
@@ -192,7 +193,7 @@ def _candidate(
         (right + 1.0) / (tried + 2.0),
         math.log1p(tried),
         *_title_features(key, suggested, found, ctx),
-        *vote(ctx.nearest, key),
+        *vote(ctx.votes, key),
     ]
     return Candidate(key, features, suggested, found)
 

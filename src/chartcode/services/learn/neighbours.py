@@ -90,16 +90,32 @@ class Neighbours:
         return [(float(sims[i]), self.labels[i]) for i in order if sims[i] > 0]
 
 
-def vote(nearest: Nearest | None, key: CodeKey) -> list[float]:
-    """[share of similarity, cases, closest similarity] of the cases coded with ``key``.
+class Votes:
+    """A note's nearest cases, indexed by the codes they were coded with."""
 
-    A case is coded with ``key`` when one of its labels is the code or a code above it (an
-    older label since subdivided, a 4-character ICD-10-PCS table).
-    """
-    if nearest is None:
-        return [MISSING, MISSING, MISSING]
-    system, code = key
-    above = {(system, code[:n]) for n in range(3, len(code) + 1)}
-    total = sum(s for s, _ in nearest)
-    carried = [s for s, labels in nearest if not above.isdisjoint(labels)]
-    return [sum(carried) / total if total else 0.0, float(len(carried)), max(carried, default=0.0)]
+    def __init__(self, nearest: Nearest) -> None:
+        self.sims = [s for s, _ in nearest]
+        self.total = sum(self.sims)
+        self.cases: dict[CodeKey, list[int]] = {}
+        for i, (_, labels) in enumerate(nearest):
+            for label in labels:
+                self.cases.setdefault(label, []).append(i)
+
+    def features(self, key: CodeKey) -> list[float]:
+        """[share of similarity, cases, closest similarity] of the cases coded with ``key``.
+
+        A case is coded with ``key`` when one of its labels is the code or a code above it (an
+        older label since subdivided, a 4-character ICD-10-PCS table).
+        """
+        system, code = key
+        carrying: set[int] = set()
+        for n in range(3, len(code) + 1):
+            carrying.update(self.cases.get((system, code[:n]), ()))
+        sims = [self.sims[i] for i in sorted(carrying)]
+        share = sum(sims) / self.total if self.total else 0.0
+        return [share, float(len(sims)), max(sims, default=0.0)]
+
+
+def vote(votes: Votes | None, key: CodeKey) -> list[float]:
+    """``Votes.features``, or missing values when there are no cases to compare with."""
+    return votes.features(key) if votes is not None else [MISSING, MISSING, MISSING]

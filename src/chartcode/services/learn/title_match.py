@@ -73,15 +73,24 @@ class NoteWords:
         spans = split(text) if spans is None else spans
         self.starts = [s.start for s in spans]
         self.sentences = [words(text[s.start : s.end]) for s in spans]
+        # Which sentences hold a word: a title is compared only with those sharing one.
+        self.holding: dict[str, list[int]] = {}
+        for i, sentence in enumerate(self.sentences):
+            for w in sentence:
+                self.holding.setdefault(w, []).append(i)
 
     def features(self, title: frozenset[str] | None, at: int | None) -> list[float]:
         """[overlap with the sentence at offset ``at``, best overlap over the note]."""
         if not title:
             return [MISSING, MISSING]
-        best = max((overlap(title, s) for s in self.sentences), default=0.0)
+        shared: dict[int, int] = {}
+        for w in title:
+            for i in self.holding.get(w, ()):
+                shared[i] = shared.get(i, 0) + 1
+        scores = {i: n / math.sqrt(len(title) * len(self.sentences[i])) for i, n in shared.items()}
         i = bisect_right(self.starts, at) - 1 if at is not None else -1
-        here = overlap(title, self.sentences[i]) if i >= 0 else MISSING
-        return [here, best]
+        here = scores.get(i, 0.0) if i >= 0 else MISSING
+        return [here, max(scores.values(), default=0.0)]
 
 
 class TitleWords:
