@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 OPEN = "?"
 
@@ -119,6 +120,17 @@ def _lead(pattern: str) -> str:
     return pattern if end < 0 else pattern[:end]
 
 
+CACHE_LIMIT = 4096
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _remember(cache: dict[K, V], key: K, value: V) -> None:
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+
+
 class PcsQueries:
     """The PCS builder's reads; cheap to keep, answers cached where a build asks repeatedly."""
 
@@ -126,6 +138,10 @@ class PcsQueries:
         self.conn = conn
         self._heads: dict[int, dict[str, PcsTableHead]] = {}
         self._definitions: dict[tuple[int, str, int], list[PcsDefinitionRow]] = {}
+        # Case coding reads the same tables' body parts and the same index subtrees for many
+        # clauses of a batch; bounded, as a long-running server would otherwise keep them all.
+        self._axis: dict[tuple[int, tuple[str, ...], int], list[PcsAxisRow]] = {}
+        self._subtrees: dict[tuple[int, tuple[int, ...], int], list[PcsIndexRow]] = {}
 
     # -- tables -------------------------------------------------------------------------------
     def tables(self, release_id: int) -> dict[str, PcsTableHead]:
@@ -162,17 +178,22 @@ class PcsQueries:
 
     def axis_values(self, release_id: int, prefixes: Iterable[str], pos: int) -> list[PcsAxisRow]:
         """The values of axis ``pos`` (4-7) in every row of the given tables."""
-        wanted = sorted(set(prefixes))
+        wanted = tuple(sorted(set(prefixes)))
         if not wanted:
             return []
-        marks = ",".join("?" * len(wanted))
-        rows = self.conn.execute(
-            "SELECT prefix, row_no, pos, axis_title, value, label FROM pcs_axis_value"
-            f" WHERE release_id = ? AND prefix IN ({marks}) AND pos = ? AND row_no > 0"
-            " ORDER BY prefix, row_no, value",
-            (release_id, *wanted, pos),
-        )
-        return [PcsAxisRow(*r) for r in rows]
+        key = (release_id, wanted, pos)
+        found = self._axis.get(key)
+        if found is None:
+            marks = ",".join("?" * len(wanted))
+            rows = self.conn.execute(
+                "SELECT prefix, row_no, pos, axis_title, value, label FROM pcs_axis_value"
+                f" WHERE release_id = ? AND prefix IN ({marks}) AND pos = ? AND row_no > 0"
+                " ORDER BY prefix, row_no, value",
+                (release_id, *wanted, pos),
+            )
+            found = [PcsAxisRow(*r) for r in rows]
+            _remember(self._axis, key, found)
+        return list(found)
 
     # -- partial codes ------------------------------------------------------------------------
     def choices(self, release_id: int, pattern: str, pos: int) -> list[PcsChoice]:
@@ -317,6 +338,16 @@ class PcsQueries:
         """
         if not root_ids:
             return []
+        key = (release_id, tuple(root_ids), max_rows)
+        found = self._subtrees.get(key)
+        if found is None:
+            found = self._read_subtrees(release_id, root_ids, max_rows)
+            _remember(self._subtrees, key, found)
+        return list(found)
+
+    def _read_subtrees(
+        self, release_id: int, root_ids: Sequence[int], max_rows: int
+    ) -> list[PcsIndexRow]:
         marks = ",".join("?" * len(root_ids))
         rows = self.conn.execute(
             "WITH RECURSIVE sub(id, root_id) AS ("
