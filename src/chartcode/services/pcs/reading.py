@@ -227,8 +227,12 @@ def read(raw: str) -> Reading:
     ]
 
     # Approach phrases first: "CT-guided" is an approach, so its "CT" is no imaging cue.
+    # (A phrase whose first word the text lacks is not looked for: most of them, per clause.)
+    seen = text.positions
     for kind, table in _tables().items():
-        matches = [(s, labels) for ws, labels in table for s in text.find(ws)]
+        matches = [
+            (s, labels) for ws, labels in table if ws and ws[0] in seen for s in text.find(ws)
+        ]
         for span, labels in _longest_first(matches):
             phrase = text.snippet(span)
             decisive = (
@@ -244,7 +248,7 @@ def read(raw: str) -> Reading:
             ending = key[1:]
             spans = [text.span(t.index, t.index) for t in toks if t.word.endswith(ending)]
         else:
-            spans = text.find(key)
+            spans = text.find(key) if key and key[0] in seen else []
         for span in spans:
             if any(_overlaps(span, g) for g in guided) and section != "0":
                 continue
