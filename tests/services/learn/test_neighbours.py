@@ -5,18 +5,14 @@ from __future__ import annotations
 import gzip
 from collections import Counter
 
-import numpy as np
 import pytest
 
-from chartcode.services.learn import neighbours, ranker
-from chartcode.services.learn.apply import ModelSuggester
+from chartcode.services.learn import neighbours
 from chartcode.services.learn.neighbours import MISSING, Neighbours, Votes, fit, vote, words
 from chartcode.services.learn.phrases import grams
 from chartcode.services.learn.train import train
-from chartcode.services.suggest.model import SuggestResult
 from chartcode.sources.training_cases import TrainingCase
 from chartcode.store import learned_models
-from chartcode.store.learned_model import FEATURES, Ranker
 
 SALT = b"n" * 16
 DIABETES = ("icd10cm", "E119")
@@ -89,24 +85,3 @@ def test_a_trained_model_keeps_case_vectors_without_its_text(tmp_path):
     assert loaded.neighbours == model.neighbours
     by_code = {model.codes[i] for v in loaded.neighbours.labels for i in v}
     assert by_code == {CODES[0], CODES[1]}
-
-
-def test_a_model_from_before_the_case_vectors_still_suggests(validity):
-    """Its rankers know the features before the case features, and it has no case vectors."""
-    cases = [
-        TrainingCase(f"c{i}", f"Visit {i}. Known {w} sugar trouble.", frozenset({DIABETES}))
-        for i, w in enumerate(["amber", "birch", "cedar", "delta", "ember", "fjord"])
-    ] + [
-        TrainingCase(f"d{i}", f"Visit {i}. Seen for {w} advice.", frozenset({("icd10cm", "E118")}))
-        for i, w in enumerate(["grove", "heath", "inlet", "jetty", "knoll", "ledge"])
-    ]
-    model = train(cases, lambda text: [], name="old", release={}, folds=3, salt=SALT)
-    old = FEATURES.index("similar training cases coded with it (share of similarity)")
-    x = np.random.default_rng(0).random((60, old))
-    model.rankers = {"icd10cm": Ranker(ranker.fit(x, (x[:, 4] > 0.5).astype(float)), 0.0)}
-    model.meta["features"] = list(FEATURES[:old])
-    model.neighbours = None
-    applier = ModelSuggester(model, validity)
-    assert applier.neighbours is None and applier.width == old
-    result = applier.apply(SuggestResult("Known sugar trouble today.", "", "", []))
-    assert [c.code for c in result.codes + result.candidates] == ["E11.9"]

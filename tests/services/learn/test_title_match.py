@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
-from chartcode.services.learn import ranker
-from chartcode.services.learn.apply import ModelSuggester
 from chartcode.services.learn.candidates import PhraseTable, candidates
 from chartcode.services.learn.phrases import grams, hash_words
 from chartcode.services.learn.title_match import MISSING, NoteWords, TitleWords, overlap, words
-from chartcode.services.learn.train import train
-from chartcode.services.suggest.model import SuggestResult
-from chartcode.sources.training_cases import TrainingCase
-from chartcode.store.learned_model import FEATURES, Ranker
+from chartcode.store.learned_model import FEATURES
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SALT = b"t" * 16
@@ -82,31 +75,3 @@ def test_a_pcs_prefix_is_named_by_its_operation_and_body_part(validity):
 def test_an_unknown_code_has_no_title_and_a_known_one_has_its_official_title(validity):
     assert validity.title("icd10cm", "E119") == validity.check("icd10cm", "E119").title
     assert validity.title("icd10cm", "Q99999") is None
-
-
-def test_a_model_from_before_the_title_features_still_suggests(validity):
-    """A model file written before the title features has narrower rankers: it gets only the
-    features it knows."""
-    cases = [
-        TrainingCase(
-            f"c{i}", f"Visit {i}. Known {w} sugar trouble.", frozenset({("icd10cm", "E119")})
-        )
-        for i, w in enumerate(["amber", "birch", "cedar", "delta", "ember", "fjord"])
-    ] + [
-        TrainingCase(f"d{i}", f"Visit {i}. Seen for {w} advice.", frozenset({("icd10cm", "E118")}))
-        for i, w in enumerate(["grove", "heath", "inlet", "jetty", "knoll", "ledge"])
-    ]
-    model = train(cases, lambda text: [], name="old", release={}, folds=3, salt=SALT)
-    old = FEATURES.index("title words in the evidence's sentence")
-    rng = np.random.default_rng(0)
-    x = rng.random((60, old))
-    y = (x[:, 4] > 0.5).astype(float)
-    model.rankers = {"icd10cm": Ranker(ranker.fit(x, y), 0.0)}
-    model.meta["features"] = list(FEATURES[:old])
-    model.meta.pop("title_features", None)
-    model.neighbours = None
-    applier = ModelSuggester(model, validity)
-    assert applier.titles is None and applier.width == old
-    result = applier.apply(SuggestResult("Known sugar trouble today.", "", "", []))
-    assert result.model == "old"
-    assert [c.code for c in result.codes + result.candidates] == ["E11.9"]
