@@ -44,7 +44,7 @@ class Booster:
     def __init__(self, model: str) -> None:
         self._booster = lgb.Booster(model_str=model)
 
-    def predict(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        if not rows:
+    def predict(self, rows: Sequence[Sequence[float]] | np.ndarray) -> list[float]:
+        if len(rows) == 0:
             return []
         return [float(p) for p in self._booster.predict(np.asarray(rows, dtype=np.float64))]
