@@ -149,7 +149,10 @@ def render_record(record: dict[str, Any]) -> RenderableType:
         f"{record['documents']} cases, {record['codes']} distinct codes, code sets {release}\n",
         f"training data sha256 {record['data_sha256']}",
     )
-    table = Table(title=f"Held-out validation ({record['folds']}-fold cross-fitting)")
+    table = Table(
+        title=f"Held-out validation ({record['folds']}-fold cross-fitting, each case scored by a"
+        " ranker trained without it)"
+    )
     for col in ("system", "pipeline", "MAP", "precision", "recall", "F1", "cut-off"):
         table.add_column(col)
     for system, v in record["validation"].items():
