@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from chartcode.services.learn import neighbours
-from chartcode.services.learn.neighbours import MISSING, Neighbours, Votes, fit, vote, words
+from chartcode.services.learn.neighbours import MISSING, Neighbours, Votes, fit, vote, word_counts
 from chartcode.services.learn.phrases import grams
 from chartcode.services.learn.train import train
 from chartcode.sources.training_cases import TrainingCase
@@ -20,7 +20,7 @@ CODES = [("icd10cm", "N400"), ("icd10cm", "R51"), ("icd10pcs", "BW20")]
 
 
 def _words(text: str) -> Counter[bytes]:
-    return words(grams(text, SALT))
+    return word_counts(grams(text, SALT))
 
 
 def _index() -> Neighbours:

@@ -62,7 +62,9 @@ class ModelSuggester:
         below: list[SuggestedCode] = []
         excluded = list(result.excluded)
         note = NoteWords(text, sentences.spans) if self.titles is not None else None
-        nearest = self.neighbours.nearest(neighbours.words(found)) if self.neighbours else None
+        nearest = (
+            self.neighbours.nearest(neighbours.word_counts(found)) if self.neighbours else None
+        )
         cands = candidates(own, found, self.table, note, self.titles, nearest)
         probs: dict[int, float] = {}
         for system, booster in self.boosters.items():

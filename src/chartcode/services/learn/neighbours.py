@@ -28,9 +28,10 @@ NEAREST = 20
 MIN_CASES = 2  # a word in one case only could single that case out; it is not kept
 MISSING = -1.0  # no cases to compare with (a model from before the case vectors)
 Nearest = Sequence[tuple[float, frozenset[CodeKey]]]  # (cosine, the case's codes)
+Terms = dict[bytes, tuple[int, float]]  # a word's keyed hash -> (column, idf)
 
 
-def words(grams: Iterable[Gram]) -> Counter[bytes]:
+def word_counts(grams: Iterable[Gram]) -> Counter[bytes]:
     """A note's words (its one-word grams, stop words already left out) and their counts."""
     return Counter(g.key for g in grams if g.size == 1)
 
@@ -46,11 +47,10 @@ def fit(cases: Sequence[Counter[bytes]], labels: Sequence[Iterable[int]]) -> Cas
         df.update(c.keys())
     n = len(cases)
     kept = sorted(k for k, m in df.items() if m >= MIN_CASES)
-    terms = {k: (i, round(math.log((1 + n) / (1 + df[k])) + 1.0, 5)) for i, k in enumerate(kept)}
+    terms: Terms = {
+        k: (i, round(math.log((1 + n) / (1 + df[k])) + 1.0, 5)) for i, k in enumerate(kept)
+    }
     return CaseVectors(terms, [_vector(c, terms) for c in cases], [sorted(set(v)) for v in labels])
-
-
-Terms = dict[bytes, tuple[int, float]]
 
 
 def _vector(counts: Counter[bytes], terms: Terms) -> list[tuple[int, float]]:

@@ -105,7 +105,7 @@ def train(
                 dictionary(case.text),
                 i % folds,
                 note,
-                neighbours.words(found),
+                neighbours.word_counts(found),
             )
         )
         if progress:
