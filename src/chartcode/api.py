@@ -307,11 +307,12 @@ class Chartcode:
         on: str | date | None = None,
         folds: int | None = None,
         make_default: bool = False,
-        progress: Callable[[int], None] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> tuple[LearnedModel, Path]:
         """Train a model on coded cases and keep it in the data directory.
 
-        ``training`` comes from ``sources.training_cases.read_training_set``. The dictionary
+        ``training`` comes from ``sources.training_cases.read_training_set``; ``progress`` is
+        told (stage, done, total) as training goes. The dictionary
         pipeline runs with the code-every-mention policy: the ranker learns from the team's
         labels which of its readings the team's coders code.
         """

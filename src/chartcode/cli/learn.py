@@ -76,17 +76,8 @@ def learn_command(
         )
     desk = _desk(store, date, json_)
     with progress_bar(err, enabled=not json_) as bar:
-        done = 0
-        total = len(training.cases)
-
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
-            if bar is not None:
-                bar("reading cases", done, total)
-
         model, path = desk.learn(
-            training, name, folds=folds, make_default=make_default, progress=step
+            training, name, folds=folds, make_default=make_default, progress=bar
         )
     record: dict[str, Any] = dict(model.meta, file=str(path), default=make_default)
     record["input"] = {

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from chartcode.api import Chartcode
+from chartcode.services.learn.train import train
 from chartcode.sources.training_cases import TrainingCase, TrainingSet
 from chartcode.store import learned_models
 from chartcode.store.learned_models import ModelFileError
@@ -157,3 +158,12 @@ def test_an_unknown_model_name_says_which_models_exist(trained):
         desk.suggest("text", model="nosuch")
     with pytest.raises(ModelFileError, match="model name"):
         learned_models.check_name("../escape")
+
+
+def test_training_reports_each_stage_as_it_goes():
+    seen: list[tuple[str, int, int]] = []
+    train(_cases(), lambda _: [], name="p", release={}, folds=4, progress=lambda *a: seen.append(a))
+    stages = list(dict.fromkeys(stage for stage, _, _ in seen))
+    assert stages == ["reading cases", "cross-fitting", "fitting the rankers"]
+    assert ("reading cases", 16, 16) in seen and ("cross-fitting", 4, 4) in seen
+    assert seen[-1] == ("fitting the rankers", 2, 2)

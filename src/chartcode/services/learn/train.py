@@ -2,9 +2,9 @@
 
 The ranker must learn how far to trust a learned phrase on a document it has not seen, so its
 training rows come from cross-fitting: the documents are split into folds, and each fold's
-candidates are scored with phrases learned from the other folds only. The same held-out
-predictions give the model's validation figures. The phrase table kept in the model is then
-learned from every document.
+candidates are scored with phrases learned from the other folds only. The validation figures
+and cut-offs come from the ranker's own out-of-fold predictions on those rows. The phrase
+table kept in the model is then learned from every document.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ SUBSTITUTION_WEIGHT = 0.1
 SYSTEMS = ("icd10cm", "icd10pcs")
 Dictionary = Callable[[str], Sequence[SuggestedCode]]
 Answers = Callable[[CodeKey, CodeKey], bool]
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass(slots=True)
@@ -75,7 +76,7 @@ def train(
     name: str,
     release: dict[str, str],
     folds: int = FOLDS,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     salt: bytes | None = None,
     answers: Answers = matches,
     titles: Titles | None = None,
@@ -83,10 +84,10 @@ def train(
     """A model from coded cases.
 
     ``dictionary`` gives the dictionary pipeline's suggestions for a text; ``progress`` is
-    called once per document read; ``answers(code, label)`` says whether a code answers a
-    label (``drift.label_rule`` for labels from older releases); ``titles`` gives a code's
-    official title for the title features (``Validity.title``), which the model then uses
-    when it suggests.
+    told each stage's steps (cases read, folds cross-fitted, rankers fitted);
+    ``answers(code, label)`` says whether a code answers a label (``drift.label_rule`` for
+    labels from older releases); ``titles`` gives a code's official title for the title
+    features (``Validity.title``), which the model then uses when it suggests.
     """
     if not cases:
         raise ValueError("no coded cases to learn from")
@@ -109,7 +110,7 @@ def train(
             )
         )
         if progress:
-            progress(1)
+            progress("reading cases", i + 1, len(cases))
     codes = sorted({k for d in docs for k in d.case.codes})
     index = {c: i for i, c in enumerate(codes)}
     rows: dict[str, list[tuple[list[float], float, int]]] = {s: [] for s in SYSTEMS}
@@ -127,15 +128,19 @@ def train(
                 if c.key[0] in rows:
                     gold = 1.0 if _is_gold(c.key, d.case, answers) else 0.0
                     rows[c.key[0]].append((c.features, gold, d.fold % RANKER_FOLDS))
+        if progress:
+            progress("cross-fitting", fold + 1, folds)
     rankers: dict[str, Ranker] = {}
     predicted: dict[str, np.ndarray] = {}
-    for system, data in rows.items():
-        if not data or all(y == data[0][1] for _, y, _ in data):
-            continue  # nothing to tell apart: this system's codes stay the dictionary's
-        x = np.array([f for f, _, _ in data])
-        y = np.array([y for _, y, _ in data])
-        rankers[system] = Ranker(ranker.fit(x, y), 0.5)
-        predicted[system] = _out_of_fold(x, y, np.array([g for _, _, g in data]))
+    for n, (system, data) in enumerate(rows.items(), 1):
+        # With nothing to tell apart, a system's codes stay the dictionary's.
+        if data and any(y != data[0][1] for _, y, _ in data):
+            x = np.array([f for f, _, _ in data])
+            y = np.array([y for _, y, _ in data])
+            rankers[system] = Ranker(ranker.fit(x, y), 0.5)
+            predicted[system] = _out_of_fold(x, y, np.array([g for _, _, g in data]))
+        if progress:
+            progress("fitting the rankers", n, len(rows))
     validation = _validate(held_out, rankers, predicted, answers)
     final = _table(docs, codes, index, answers)
     systems: dict[str, int] = {}
