@@ -167,3 +167,16 @@ def test_training_reports_each_stage_as_it_goes():
     assert stages == ["reading cases", "cross-fitting", "fitting the rankers"]
     assert ("reading cases", 16, 16) in seen and ("cross-fitting", 4, 4) in seen
     assert seen[-1] == ("fitting the rankers", 2, 2)
+
+
+def test_evidence_comes_from_the_strongest_phrases_read_as_present():
+    from chartcode.services.learn.apply import EVIDENCE_PHRASES, _present, _Sentences
+    from chartcode.services.learn.phrases import Gram
+
+    text = "No fever. " + "Cough here. " * 40
+    sentences = _Sentences(text)
+    negated = (0.99, Gram(b"", 3, 8, 1))  # "fever", read as negated
+    coughs = [(0.5 - i / 100, Gram(b"", 10 + 12 * i, 15 + 12 * i, 1)) for i in range(40)]
+    present = _present([negated, *coughs], sentences)
+    assert present == coughs[:EVIDENCE_PHRASES]
+    assert _present([negated], sentences) == []

@@ -25,6 +25,9 @@ from chartcode.services.suggest.sentences import split
 from chartcode.store.learned_model import FEATURES, LearnedModel
 
 EVIDENCE_SPANS = 3
+# A learned code's evidence is drawn from its strongest phrases read as present: a common code
+# can have hundreds in one note, and spans from the weakest would never be shown.
+EVIDENCE_PHRASES = 24
 BELOW_KEPT = 60  # codes under the cut-off listed for review, per system
 JOIN_GAP = 8  # characters between two phrases of one span: a space and a short word
 _JOINER = re.compile(r"\s+(?:[A-Za-z]{1,5}\s+)?")
@@ -110,7 +113,7 @@ class ModelSuggester:
                 flags=list(d.flags),
             )
         system, code = cand.key
-        present = [(w, g) for w, g in cand.phrases if sentences.context(g) not in NOT_PRESENT]
+        present = _present(cand.phrases, sentences)
         shown = display(system, code)
         if not present:
             g = cand.phrases[0][1]
@@ -138,6 +141,17 @@ class ModelSuggester:
             flags=[check.flag] if check.flag else [],
             billable=check.billable,
         )
+
+
+def _present(found: list[tuple[float, Gram]], sentences: _Sentences) -> list[tuple[float, Gram]]:
+    """The strongest ``EVIDENCE_PHRASES`` of ``found`` (strongest first) read as present."""
+    out: list[tuple[float, Gram]] = []
+    for w, g in found:
+        if sentences.context(g) not in NOT_PRESENT:
+            out.append((w, g))
+            if len(out) == EVIDENCE_PHRASES:
+                break
+    return out
 
 
 def _phrase_note(cand: Candidate) -> str:
