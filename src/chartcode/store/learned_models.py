@@ -120,7 +120,7 @@ def load_file(path: Path) -> LearnedModel:
             f"{path.name} is damaged (its content does not match its checksum): train it again"
         )
     try:
-        return LearnedModel(
+        model = LearnedModel(
             name=str(payload["name"]),
             salt=bytes.fromhex(payload["salt"]),
             codes=[(str(s), str(c)) for s, c in payload["codes"]],
@@ -144,8 +144,32 @@ def load_file(path: Path) -> LearnedModel:
             },
             neighbours=_neighbours(payload.get("neighbours")),
         )
+        _check_references(model)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{path.name} is missing part of a model ({exc})") from exc
+    return model
+
+
+def _check_references(model: LearnedModel) -> None:
+    """Every code index and word column points inside the model, or the file is refused.
+
+    The checksum catches damage; this catches a file written by something else, which would
+    otherwise fail only when it suggests.
+    """
+    n = len(model.codes)
+    if len(model.documents_with) != n:
+        raise ValueError("code counts do not match the codes")
+    indices = [i for v in model.phrases.values() for i, _ in v]
+    indices += [i for v in model.substitutions.values() for i, _ in v]
+    if model.neighbours is not None:
+        indices += [i for v in model.neighbours.labels for i in v]
+        columns = len(model.neighbours.terms)
+        if len(model.neighbours.labels) != len(model.neighbours.vectors):
+            raise ValueError("case labels do not match the case vectors")
+        if any(not 0 <= c < columns for v in model.neighbours.vectors for c, _ in v):
+            raise ValueError("a case vector names a word the model does not hold")
+    if any(not 0 <= i < n for i in indices):
+        raise ValueError("a code index points outside the model's codes")
 
 
 def _neighbours(data: Any) -> CaseVectors | None:

@@ -152,6 +152,27 @@ def test_a_damaged_model_file_is_refused_with_a_clear_error(trained, tmp_path):
         learned_models.load_file(other)
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda m: m["neighbours"]["labels"][0].append(10**6), "outside the model's codes"),
+        (lambda m: m["neighbours"]["vectors"][0].append([10**6, 0.5]), "a word the model"),
+        (lambda m: m["neighbours"]["labels"].pop(), "do not match the case vectors"),
+        (lambda m: next(iter(m["phrases"].values())).append([-1, 0.5]), "outside the model's"),
+    ],
+)
+def test_a_model_whose_references_point_outside_it_is_refused(trained, tmp_path, edit, message):
+    """Written by something else, with a checksum that matches: refused at load, not later."""
+    _, _, path, _ = trained
+    doc = json.loads(gzip.decompress(path.read_bytes()))
+    edit(doc["model"])
+    doc["sha256"] = learned_models._digest(doc["model"])
+    bad = tmp_path / "forged.model.json.gz"
+    bad.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    with pytest.raises(ModelFileError, match=message):
+        learned_models.load_file(bad)
+
+
 def test_an_unknown_model_name_says_which_models_exist(trained):
     desk, _, _, _ = trained
     with pytest.raises(ModelFileError, match="tiny"):
