@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CodeKey = tuple[str, str]  # (system, compact code)
+# A feature with nothing to measure: no title or no evidence to place, no training cases to
+# compare with, or a model trained without that feature group.
+MISSING = -1.0
 
 FEATURES = (
     "bias",

@@ -8,11 +8,12 @@ from collections import Counter
 import pytest
 
 from chartcode.services.learn import neighbours
-from chartcode.services.learn.neighbours import MISSING, Neighbours, Votes, fit, vote, word_counts
+from chartcode.services.learn.neighbours import Neighbours, Votes, fit, vote, word_counts
 from chartcode.services.learn.phrases import grams
 from chartcode.services.learn.train import train
 from chartcode.sources.training_cases import TrainingCase
 from chartcode.store import learned_models
+from chartcode.store.learned_model import MISSING
 
 SALT = b"n" * 16
 DIABETES = ("icd10cm", "E119")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from chartcode.services.learn.candidates import PhraseTable, candidates
 from chartcode.services.learn.phrases import grams, hash_words
-from chartcode.services.learn.title_match import MISSING, NoteWords, TitleWords, overlap, words
-from chartcode.store.learned_model import FEATURES
+from chartcode.services.learn.title_match import NoteWords, TitleWords, overlap, words
+from chartcode.store.learned_model import FEATURES, MISSING
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SALT = b"t" * 16

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from chartcode.codes import compact
 from chartcode.services.learn.neighbours import Nearest, Votes, vote
 from chartcode.services.learn.phrases import Gram
-from chartcode.services.learn.title_match import MISSING, NoteWords, TitleWords
+from chartcode.services.learn.title_match import NoteWords, TitleWords
 from chartcode.services.suggest.model import SuggestedCode
-from chartcode.store.learned_model import CodeKey, LearnedModel
+from chartcode.store.learned_model import MISSING, CodeKey, LearnedModel
 
 PER_SYSTEM = 150  # learned-only candidates kept per system, strongest first
 

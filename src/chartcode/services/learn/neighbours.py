@@ -22,11 +22,10 @@ import numpy as np
 from scipy import sparse
 
 from chartcode.services.learn.phrases import Gram
-from chartcode.store.learned_model import CaseVectors, CodeKey
+from chartcode.store.learned_model import MISSING, CaseVectors, CodeKey
 
 NEAREST = 20
 MIN_CASES = 2  # a word in one case only could single that case out; it is not kept
-MISSING = -1.0  # no cases to compare with (a model from before the case vectors)
 Nearest = Sequence[tuple[float, frozenset[CodeKey]]]  # (cosine, the case's codes)
 Terms = dict[bytes, tuple[int, float]]  # a word's keyed hash -> (column, idf)
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 from chartcode.lexicon.language import abbreviations, is_word_like
 from chartcode.services.suggest.sentences import Span, split
 from chartcode.services.suggest.vocabulary import STOP_WORDS, TOKEN, adjective_forms, normalise
-from chartcode.store.learned_model import CodeKey
+from chartcode.store.learned_model import MISSING, CodeKey
 
 Titles = Callable[[CodeKey], str | None]
 
@@ -36,7 +36,6 @@ _STOP = frozenset(
         "elsewhere", "classified", "due", "from", "into", "via", "site", "type",
     }
 )  # fmt: skip
-MISSING = -1.0  # no title, or no evidence to place
 
 
 def words(text: str) -> frozenset[str]:
