@@ -14,11 +14,11 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from chartcode.codes import display
-from chartcode.services.learn import neighbours, ranker
+from chartcode.services.learn import neighbours, partials, ranker
 from chartcode.services.learn.candidates import Candidate, PhraseTable, candidates
 from chartcode.services.learn.phrases import Gram, grams
 from chartcode.services.learn.title_match import NoteWords, TitleWords
-from chartcode.services.learn.validity import Validity
+from chartcode.services.learn.validity import CodeCheck, Validity
 from chartcode.services.suggest.context import Context
 from chartcode.services.suggest.model import Evidence, Excluded, SuggestedCode, SuggestResult
 from chartcode.services.suggest.sentences import split
@@ -48,6 +48,11 @@ class ModelSuggester:
             else None
         )
         self.width = len(model.meta.get("features", FEATURES))
+        self.completions = {
+            prefix: c
+            for prefix, c in partials.completions(self.table).items()
+            if validity.check(partials.PCS, c.code).valid
+        }
         self.neighbours = (
             neighbours.Neighbours(model.neighbours, model.codes)
             if model.neighbours is not None
@@ -76,20 +81,31 @@ class ModelSuggester:
             for i, p in zip(mine, booster.predict(rows), strict=True):
                 probs[i] = p
         below_left = dict.fromkeys(self.model.rankers, BELOW_KEPT)
+        made: list[tuple[float, Candidate, SuggestedCode]] = []
         for i in sorted(probs, key=lambda i: -probs[i]):
             cand, p = cands[i], probs[i]
-            r = self.model.rankers[cand.key[0]]
-            if p < r.threshold and below_left[cand.key[0]] <= 0:
+            below_cut = p < self.model.rankers[cand.key[0]].threshold
+            if below_cut and below_left[cand.key[0]] <= 0:
                 continue  # far down the list: not worth a coder's review
             code = self._code(cand, p, sentences, excluded)
             if code is None:
                 continue
+            made.append((p, cand, code))
+            if below_cut:
+                below_left[cand.key[0]] -= 1
+        cuts = {system: r.threshold for system, r in self.model.rankers.items()}
+        for s in partials.settle([(p, c.key) for p, c, _ in made], self.completions, cuts):
+            p, cand, code = made[s.at]
+            if s.completed is not None:
+                code = _completed(code, self.validity.check(*s.key), cand.key[1], s.completed)
+            if s.folded:
+                code = _folded(code, [made[j][2] for j in s.folded])
+            r = self.model.rankers[cand.key[0]]
             if p >= r.threshold:
                 kept.append(code)
             else:
                 code.flags.append(f"below model {self.model.name}'s cut-off ({r.threshold:.2f})")
                 below.append(code)
-                below_left[cand.key[0]] -= 1
         kept.sort(key=lambda c: -c.score)
         below.sort(key=lambda c: -c.score)
         return replace(
@@ -141,6 +157,36 @@ class ModelSuggester:
             flags=[check.flag] if check.flag else [],
             billable=check.billable,
         )
+
+
+def _completed(
+    code: SuggestedCode, check: CodeCheck, prefix: str, c: partials.Completion
+) -> SuggestedCode:
+    """A partial code suggested as the full code the team most often coded under it."""
+    return replace(
+        code,
+        code=display(partials.PCS, c.code),
+        title=check.title,
+        release=check.release,
+        billable=check.billable,
+        rationale=[
+            *code.rationale,
+            f"{prefix} completed as {c.code}: the full code of {c.cases} of the"
+            f" {c.under} coded cases under {prefix}",
+        ],
+        flags=[f for f in code.flags if not f.startswith("partial")]
+        + [f"completed from {prefix} by the team's coded cases: confirm axes 5-7"]
+        + ([check.flag] if check.flag else []),
+    )
+
+
+def _folded(code: SuggestedCode, others: list[SuggestedCode]) -> SuggestedCode:
+    """One code for one procedure: the others' evidence joins the best-ranked one's."""
+    evidence = sorted(
+        {*code.evidence, *(e for o in others for e in o.evidence)}, key=lambda e: e.start
+    )
+    also = ", ".join(dict.fromkeys(o.code for o in others))
+    return replace(code, evidence=evidence, rationale=[*code.rationale, f"also read as {also}"])
 
 
 def _present(found: list[tuple[float, Gram]], sentences: _Sentences) -> list[tuple[float, Gram]]:

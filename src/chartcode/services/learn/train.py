@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from chartcode.codes import compact
-from chartcode.services.learn import neighbours, ranker
+from chartcode.services.learn import neighbours, partials, ranker
 from chartcode.services.learn.associations import (
     MAX_DOCUMENT_SHARE,
     MIN_SUPPORT,
@@ -42,6 +42,13 @@ SYSTEMS = ("icd10cm", "icd10pcs")
 Dictionary = Callable[[str], Sequence[SuggestedCode]]
 Answers = Callable[[CodeKey, CodeKey], bool]
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(slots=True)
+class _HeldOut:
+    doc: _Doc
+    candidates: list[Candidate]
+    completions: dict[str, partials.Completion]  # learned without the document, as its phrases
 
 
 @dataclass(slots=True)
@@ -114,16 +121,17 @@ def train(
     codes = sorted({k for d in docs for k in d.case.codes})
     index = {c: i for i, c in enumerate(codes)}
     rows: dict[str, list[tuple[list[float], float, int]]] = {s: [] for s in SYSTEMS}
-    held_out: list[tuple[_Doc, list[Candidate]]] = []
+    held_out: list[_HeldOut] = []
     for fold in range(folds):
         others = [d for d in docs if d.fold != fold]
         table = _table(others, codes, index, answers)
         near = neighbours.Neighbours(_vectors(others, index), codes)
+        full_codes = partials.completions(table)
         for d in (d for d in docs if d.fold == fold):
             cands = candidates(
                 d.suggested, d.grams, table, d.note, title_words, near.nearest(d.words)
             )
-            held_out.append((d, cands))
+            held_out.append(_HeldOut(d, cands, full_codes))
             for c in cands:
                 if c.key[0] in rows:
                     gold = 1.0 if _is_gold(c.key, d.case, answers) else 0.0
@@ -254,7 +262,7 @@ def _out_of_fold(x: np.ndarray, y: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 
 def _validate(
-    held_out: list[tuple[_Doc, list[Candidate]]],
+    held_out: list[_HeldOut],
     rankers: dict[str, Ranker],
     predicted: dict[str, np.ndarray],
     answers: Answers,
@@ -262,42 +270,54 @@ def _validate(
     """Held-out figures for the model and, on the same documents, for the dictionary alone.
 
     ``predicted`` holds each system's out-of-fold probabilities, in the order of the
-    candidates of ``held_out``. Each system's cut-off is set to the one that gives the best
-    held-out F1.
+    candidates of ``held_out``. The list is settled as suggesting settles it (partial
+    ICD-10-PCS codes completed and folded, ``partials``). Each system's cut-off is set to the
+    one that gives the best held-out F1.
     """
     out: dict[str, Any] = {}
     for system, r in rankers.items():
-        scored = []
+        scored: list[_Scored] = []
         at = 0
-        for d, cands in held_out:
-            mine = [c for c in cands if c.key[0] == system]
+        for h in held_out:
+            mine = [c for c in h.candidates if c.key[0] == system]
             probs = sorted(
                 zip(predicted[system][at : at + len(mine)], (c.key for c in mine), strict=True),
                 reverse=True,
             )
             at += len(mine)
-            gold = {k for k in d.case.codes if k[0] == system}
+            gold = {k for k in h.doc.case.codes if k[0] == system}
             dict_ranked = [c.key for c in mine if c.dictionary is not None]
-            scored.append((probs, gold, dict_ranked))
+            scored.append((probs, gold, dict_ranked, h.completions))
+
         best = (-1.0, 0.5)
         for cut in np.arange(0.05, 0.95, 0.025):
-            s = Scores()
-            for probs, gold, _ in scored:
-                s.add([k for _, k in probs], [k for p, k in probs if p >= cut], gold, answers)
-            best = max(best, (s.f1, float(cut)))
+            best = max(best, (_settled_scores(scored, system, float(cut), answers).f1, float(cut)))
         r.threshold = round(best[1], 3)
-        model_s, dict_s = Scores(), Scores()
-        for probs, gold, dict_ranked in scored:
-            model_s.add(
-                [k for _, k in probs], [k for p, k in probs if p >= r.threshold], gold, answers
-            )
+        dict_s = Scores()
+        for _, gold, dict_ranked, _ in scored:
             dict_s.add(dict_ranked, dict_ranked, gold, answers)
         out[system] = {
-            "model": model_s.to_dict(),
+            "model": _settled_scores(scored, system, r.threshold, answers).to_dict(),
             "dictionary": dict_s.to_dict(),
             "threshold": r.threshold,
         }
     return out
+
+
+_Scored = tuple[
+    list[tuple[float, CodeKey]], set[CodeKey], list[CodeKey], dict[str, partials.Completion]
+]
+
+
+def _settled_scores(scored: list[_Scored], system: str, cut: float, answers: Answers) -> Scores:
+    """The model's held-out scores at one cut-off, each list settled as suggesting settles it."""
+    s = Scores()
+    for probs, gold, _, full_codes in scored:
+        settled = [
+            (probs[x.at][0], x.key) for x in partials.settle(probs, full_codes, {system: cut})
+        ]
+        s.add([k for _, k in settled], [k for p, k in settled if p >= cut], gold, answers)
+    return s
 
 
 def _is_gold(key: CodeKey, case: TrainingCase, answers: Answers) -> bool:
