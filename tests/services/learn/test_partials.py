@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from chartcode.services.learn.apply import ModelSuggester
-from chartcode.services.learn.candidates import PhraseTable
 from chartcode.services.learn.partials import Completion, completions, settle
 from chartcode.services.learn.train import train
 from chartcode.services.suggest.model import Evidence, SuggestedCode, SuggestResult
@@ -17,21 +16,15 @@ FULL = "0SG0071"  # what the team coded: open, autologous tissue, posterior colu
 WORDS = ["amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heath"]
 
 
-def _table(counts: dict[tuple[str, str], int]) -> PhraseTable:
-    return PhraseTable({}, list(counts), list(counts.values()), 20)
-
-
 def test_a_prefix_completes_to_the_full_code_the_team_coded_most_often():
-    table = _table(
-        {
-            (PCS, "0SG0071"): 3,
-            (PCS, "0SG00J1"): 1,
-            (PCS, "0SG0"): 4,  # partial labels complete nothing
-            (PCS, "0SG1071"): 1,  # one case: too few to generalise
-            ("icd10cm", "E119"): 5,
-        }
-    )
-    assert completions(table) == {"0SG0": Completion("0SG0071", 3, 4)}
+    counts = {
+        (PCS, "0SG0071"): 3,
+        (PCS, "0SG00J1"): 1,
+        (PCS, "0SG0"): 4,  # partial labels complete nothing
+        (PCS, "0SG1071"): 1,  # one case: too few to generalise
+        ("icd10cm", "E119"): 5,
+    }
+    assert completions(list(counts), list(counts.values())) == {"0SG0": Completion("0SG0071", 3, 4)}
 
 
 def test_a_completed_prefix_stands_once_where_its_full_code_is_also_listed():
@@ -59,14 +52,19 @@ def _dictionary(text: str) -> list[SuggestedCode]:
 
 
 def _trained():
-    """The team coded the fusion in full; the other cases had no procedure."""
-    cases = [
-        TrainingCase(f"f{i}", f"Seen {w}. Underwent {FUSION} at L4.", frozenset({(PCS, FULL)}))
-        for i, w in enumerate(WORDS)
-    ] + [
-        TrainingCase(f"n{i}", f"Seen {w}. Walked in.", frozenset({("icd10cm", "E119")}))
-        for i, w in enumerate(WORDS)
-    ]
+    """The team coded the fusion done in full; a fusion years ago, or none, got no code."""
+    diabetes = frozenset({("icd10cm", "E119")})
+    cases = (
+        [
+            TrainingCase(f"f{i}", f"Seen {w}. Underwent {FUSION} at L4.", frozenset({(PCS, FULL)}))
+            for i, w in enumerate(WORDS)
+        ]
+        + [TrainingCase(f"n{i}", f"Seen {w}. Walked in.", diabetes) for i, w in enumerate(WORDS)]
+        + [
+            TrainingCase(f"o{i}", f"Seen {w}. Old {FUSION} in 1990.", diabetes)
+            for i, w in enumerate(WORDS[:4])
+        ]
+    )
     return train(cases, _dictionary, name="pcs", release={}, folds=4, salt=b"p" * 16)
 
 
@@ -84,11 +82,9 @@ def test_a_partial_code_is_suggested_once_as_the_teams_full_code_with_its_eviden
     assert FUSION in {e.text for e in code.evidence}
     assert code.billable and code.title.startswith("Fusion of Lumbar Vertebral Joint")
     assert not any(f.startswith("partial") for f in code.flags)
-    # Whichever ranked first, the learned full code or the completed partial, the other folds
-    # into it and the rationale says so.
+    # One candidate: the dictionary's reading, completed, with the learned phrases for it.
     said = " ".join(code.rationale)
-    assert "also read as" in said
-    assert ("completed as" in said) == any(f.startswith("completed from 0SG0") for f in code.flags)
+    assert "0SG0 completed as 0SG0071" in said and "learned phrases" in said
 
 
 def test_a_partial_code_alone_is_completed_and_flagged_for_the_coder(validity):
@@ -101,5 +97,6 @@ def test_a_partial_code_alone_is_completed_and_flagged_for_the_coder(validity):
     assert [e.text for e in code.evidence] == [FUSION]
     assert "completed from 0SG0 by the team's coded cases: confirm axes 5-7" in code.flags
     assert any(
-        "0SG0 completed as 0SG0071: the full code of 8 of the 8" in r for r in code.rationale
+        "0SG0 completed as 0SG0071: the full code of 8 of the 8 coded cases" in r
+        for r in code.rationale
     )

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 
-from chartcode.codes import display
+from chartcode.codes import compact, display
 from chartcode.services.learn import neighbours, partials, ranker
 from chartcode.services.learn.candidates import Candidate, PhraseTable, candidates
 from chartcode.services.learn.phrases import Gram, grams
@@ -50,7 +50,7 @@ class ModelSuggester:
         self.width = len(model.meta.get("features", FEATURES))
         self.completions = {
             prefix: c
-            for prefix, c in partials.completions(self.table).items()
+            for prefix, c in partials.completions(model.codes, model.documents_with).items()
             if validity.check(partials.PCS, c.code).valid
         }
         self.neighbours = (
@@ -73,7 +73,7 @@ class ModelSuggester:
         nearest = (
             self.neighbours.nearest(neighbours.word_counts(found)) if self.neighbours else None
         )
-        cands = candidates(own, found, self.table, note, self.titles, nearest)
+        cands = candidates(own, found, self.table, note, self.titles, nearest, self.completions)
         probs: dict[int, float] = {}
         for system, booster in self.boosters.items():
             mine = [i for i, c in enumerate(cands) if c.key[0] == system]
@@ -122,12 +122,17 @@ class ModelSuggester:
         why = _phrase_note(cand)
         if cand.dictionary is not None:
             d = cand.dictionary
-            return replace(
+            out = replace(
                 d,
                 score=p,
                 rationale=[*d.rationale, f"model {self.model.name}: probability {p:.2f}{why}"],
                 flags=list(d.flags),
             )
+            read = compact(d.code)
+            if read != cand.key[1]:  # a partial code the candidates completed
+                done = self.validity.check(*cand.key)
+                out = _completed(out, done, read, self.completions[read])
+            return out
         system, code = cand.key
         present = _present(cand.phrases, sentences)
         shown = display(system, code)

@@ -9,11 +9,12 @@ suggestion time exactly what it was trained on.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from chartcode.codes import compact
 from chartcode.services.learn.neighbours import Nearest, Votes, vote
+from chartcode.services.learn.partials import Completion, is_partial
 from chartcode.services.learn.phrases import Gram
 from chartcode.services.learn.title_match import NoteWords, TitleWords
 from chartcode.services.suggest.model import SuggestedCode
@@ -80,6 +81,7 @@ def candidates(
     note: NoteWords | None = None,
     titles: TitleWords | None = None,
     nearest: Nearest | None = None,
+    full_codes: Mapping[str, Completion] | None = None,
 ) -> list[Candidate]:
     """Every candidate of one note, with its features.
 
@@ -110,11 +112,14 @@ def candidates(
     out: dict[CodeKey, Candidate] = {}
     rank_in_system: dict[str, int] = {}
     for s in suggested:
-        key = (s.system, compact(s.code))
+        read = (s.system, compact(s.code))
+        # A partial ICD-10-PCS code the team completes one way stands as that full code.
+        done = full_codes.get(read[1]) if full_codes and is_partial(read) else None
+        key = (read[0], done.code) if done is not None else read
         if key in out:
             continue
         rank_in_system[s.system] = rank_in_system.get(s.system, 0) + 1
-        out[key] = _candidate(key, s, rank_in_system[s.system], ctx)
+        out[key] = _candidate(key, s, rank_in_system[s.system], ctx, read)
     by_system: dict[str, list[tuple[float, int]]] = {}
     for index, found in learned.items():
         key = table.codes[index]
@@ -166,13 +171,17 @@ def _noisy_or(found: list[tuple[float, Gram]]) -> float:
 
 
 def _candidate(
-    key: CodeKey, suggested: SuggestedCode | None, rank: int, ctx: _Context
+    key: CodeKey,
+    suggested: SuggestedCode | None,
+    rank: int,
+    ctx: _Context,
+    read: CodeKey | None = None,
 ) -> Candidate:
     table, categories = ctx.table, ctx.categories
     index = ctx.carriers.get(key, table.index_of.get(key))
     found = sorted(ctx.learned.get(index, []) if index is not None else [], key=lambda x: -x[0])
     seen = table.documents_with[index] if index is not None else 0
-    right, tried = table.dictionary_record.get(key, (0, 0))
+    right, tried = table.dictionary_record.get(read or key, (0, 0))
     features = [
         1.0,
         suggested.score if suggested else 0.0,

@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from chartcode.services.learn.associations import MIN_SUPPORT
-from chartcode.services.learn.candidates import PhraseTable
 from chartcode.store.learned_model import CodeKey
 
 PCS = "icd10pcs"
@@ -43,11 +42,14 @@ class Settled:
     folded: tuple[int, ...] = ()  # indices of later entries that name the same code
 
 
-def completions(table: PhraseTable) -> dict[str, Completion]:
-    """Prefix -> the full code the team most often coded under it (ties: the lower code)."""
+def completions(codes: Sequence[CodeKey], documents_with: Sequence[int]) -> dict[str, Completion]:
+    """Prefix -> the full code the team most often coded under it (ties: the lower code).
+
+    ``codes`` and ``documents_with`` are a phrase table's labels and their case counts.
+    """
     best: dict[str, tuple[int, str]] = {}
     under: dict[str, int] = {}
-    for (system, code), n in zip(table.codes, table.documents_with, strict=True):
+    for (system, code), n in zip(codes, documents_with, strict=True):
         if system != PCS or len(code) != FULL:
             continue
         prefix = code[:PREFIX]
@@ -75,7 +77,7 @@ def settle(
     out: list[Settled] = []
     where: dict[CodeKey, int] = {}
     for i, (_p, key) in enumerate(ranked):
-        completed = full_codes.get(key[1]) if _partial(key) else None
+        completed = full_codes.get(key[1]) if is_partial(key) else None
         final = (PCS, completed.code) if completed is not None else key
         held = where.get(final)
         if held is not None:
@@ -92,7 +94,7 @@ def settle(
     kept: list[Settled] = []
     covered: list[Settled] = []
     for s in out:
-        if _partial(s.key) and any(c.startswith(s.key[1]) for c in suggested):
+        if is_partial(s.key) and any(c.startswith(s.key[1]) for c in suggested):
             covered.append(s)
         else:
             kept.append(s)
@@ -104,5 +106,5 @@ def settle(
     return kept
 
 
-def _partial(key: CodeKey) -> bool:
+def is_partial(key: CodeKey) -> bool:
     return key[0] == PCS and len(key[1]) == PREFIX

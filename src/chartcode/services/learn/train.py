@@ -126,10 +126,16 @@ def train(
         others = [d for d in docs if d.fold != fold]
         table = _table(others, codes, index, answers)
         near = neighbours.Neighbours(_vectors(others, index), codes)
-        full_codes = partials.completions(table)
+        full_codes = partials.completions(table.codes, table.documents_with)
         for d in (d for d in docs if d.fold == fold):
             cands = candidates(
-                d.suggested, d.grams, table, d.note, title_words, near.nearest(d.words)
+                d.suggested,
+                d.grams,
+                table,
+                d.note,
+                title_words,
+                near.nearest(d.words),
+                full_codes,
             )
             held_out.append(_HeldOut(d, cands, full_codes))
             for c in cands:
