@@ -39,6 +39,9 @@ FEATURES = (
     "similar training cases coded with it (share of similarity)",
     "similar training cases coded with it",
     "most similar training case coded with it (similarity)",
+    "code's first character",
+    "code's second character",
+    "code's third character",
 )
 
 

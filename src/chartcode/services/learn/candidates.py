@@ -203,8 +203,20 @@ def _candidate(
         math.log1p(tried),
         *_title_features(key, suggested, found, ctx),
         *vote(ctx.votes, key),
+        *_where_in_the_code_set(key),
     ]
     return Candidate(key, features, suggested, found)
+
+
+def _where_in_the_code_set(key: CodeKey) -> list[float]:
+    """The code's first three characters, as numbers the trees can cut into ranges.
+
+    They say where a code sits: an ICD-10-CM chapter and category (R10: a symptom of the
+    abdomen), an ICD-10-PCS section, body system and root operation (0DT: resection in the
+    gastrointestinal system). How often a team codes what the dictionary or a phrase reads
+    differs by where (imaging is coded whenever named; a bare "resection" less often).
+    """
+    return [float(ord(c)) for c in key[1][:3].ljust(3)]
 
 
 def _title_features(
