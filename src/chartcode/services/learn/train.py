@@ -292,7 +292,12 @@ def _validate(
             )
             at += len(mine)
             gold = {k for k in h.doc.case.codes if k[0] == system}
-            dict_ranked = [c.key for c in mine if c.dictionary is not None]
+            # The dictionary's own codes, as it read them (not as the model completes them).
+            dict_ranked = [
+                (c.dictionary.system, compact(c.dictionary.code))
+                for c in mine
+                if c.dictionary is not None
+            ]
             scored.append((probs, gold, dict_ranked, h.completions))
 
         best = (-1.0, 0.5)
