@@ -1,7 +1,8 @@
 """A model file written before a group of features was added still loads and suggests.
 
 Its rankers know only the features before that group: the suggester gives them only those,
-and leaves out what the file does not hold (title use, case vectors).
+and leaves out what the file does not hold (title use, case vectors, completing partial
+ICD-10-PCS codes).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SALT = b"o" * 16
     [
         ("title words in the evidence's sentence", False),
         ("similar training cases coded with it (share of similarity)", True),
+        ("code's first character", True),
     ],
 )
 def test_a_model_from_before_a_feature_group_still_suggests(validity, first_new, had_titles):
@@ -43,9 +45,11 @@ def test_a_model_from_before_a_feature_group_still_suggests(validity, first_new,
     model.meta["features"] = list(FEATURES[:old])
     model.meta["title_features"] = had_titles
     model.neighbours = None
+    del model.meta["completes_partials"]
     applier = ModelSuggester(model, validity)
     assert applier.width == old and applier.neighbours is None
     assert (applier.titles is not None) == had_titles
+    assert applier.completions == {}  # partial codes stay as the model was trained on them
     result = applier.apply(SuggestResult("Known sugar trouble today.", "", "", []))
     assert result.model == "old"
     assert [c.code for c in result.codes + result.candidates] == ["E11.9"]

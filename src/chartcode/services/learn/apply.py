@@ -48,11 +48,17 @@ class ModelSuggester:
             else None
         )
         self.width = len(model.meta.get("features", FEATURES))
-        self.completions = {
-            prefix: c
-            for prefix, c in partials.completions(model.codes, model.documents_with).items()
-            if validity.check(partials.PCS, c.code).valid
-        }
+        # A model trained with partial ICD-10-PCS codes completed completes them; one from
+        # before was trained and cut on them as the dictionary read them, and keeps them so.
+        self.completions = (
+            {
+                prefix: c
+                for prefix, c in partials.completions(model.codes, model.documents_with).items()
+                if validity.check(partials.PCS, c.code).valid
+            }
+            if model.meta.get("completes_partials")
+            else {}
+        )
         self.neighbours = (
             neighbours.Neighbours(model.neighbours, model.codes)
             if model.neighbours is not None

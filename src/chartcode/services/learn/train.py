@@ -173,6 +173,7 @@ def train(
         "folds": folds,
         "features": list(FEATURES),
         "title_features": title_words is not None,
+        "completes_partials": True,
         "params": {
             "max_words": MAX_N,
             "min_support": MIN_SUPPORT,
