@@ -343,6 +343,51 @@ def test_real_tables_build(real, text, expected):
     assert r.code == expected, (r.partial_code, r.question)
 
 
+# Regions named together take the value whose label names them all, never one of them or
+# another body system; a part imaged through its region takes the region's value.
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thoracoabdominal CT showed no metastases", "BW24ZZZ"),
+        ("Thoraco-abdominal CT showed no metastases", "BW24ZZZ"),
+        ("Chest and abdominal CT was normal", "BW24ZZZ"),
+        ("CT of the chest and abdomen", "BW24ZZZ"),
+        ("A CT of the chest, abdomen and pelvis was normal", "BW25ZZZ"),
+        ("Thoracic, abdominal and pelvic CT was normal", "BW25ZZZ"),
+        ("Abdominopelvic ultrasound was normal", "BW41ZZZ"),
+        ("abdomino-pelvic ultrasound", "BW41ZZZ"),
+        ("renal and bladder ultrasound", "BT4JZZZ"),
+        ("Testicular ultrasound was normal", "BV44ZZZ"),
+        ("ultrasound of the left testis", "BV44ZZZ"),
+        ("Renal ultrasound is normal", "BT43ZZZ"),
+        ("kidney ultrasound", "BT43ZZZ"),
+        ("right renal ultrasound", "BT41ZZZ"),
+        # must keep working
+        ("Abdominal CT", "BW20ZZZ"),
+        ("abdominal-pelvic CT", "BW21ZZZ"),
+        ("Abdominal and pelvic CT", "BW21ZZZ"),
+        ("Chest CT", "BB24ZZZ"),
+        ("Brain CT", "B020ZZZ"),
+        ("Bladder ultrasound", "BT40ZZZ"),
+        ("A scrotal ultrasound", "BV44ZZZ"),
+        ("Abdominal ultrasound", "BW40ZZZ"),
+        ("chest x-ray and abdominal CT", "BW03ZZZ"),  # two procedures, not one region list
+    ],
+)
+def test_real_tables_image_regions(real, text, expected):
+    r = real.pcs_build(text)
+    assert r.code == expected, (r.partial_code, r.question)
+
+
+@pytest.mark.shared_data
+def test_real_tables_testicular_mri_keeps_the_testicle_values(real):
+    # BV3 has Testicle values of its own: no stand-in, the side is asked.
+    r = real.pcs_build("testicular MRI")
+    assert r.code is None and r.partial_code.startswith("BV3"), r.partial_code
+    assert "Testicle" in (r.question or ""), r.question
+
+
 @pytest.mark.shared_data
 @pytest.mark.parametrize(
     ("text", "question"),

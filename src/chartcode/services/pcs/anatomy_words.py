@@ -46,8 +46,9 @@ ANATOMY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ovarian": ("ovary",), "ovaries": ("ovary",),
     "adnexa": ("ovary", "fallopian", "tube"), "adnexal": ("ovary", "fallopian", "tube"),
     "tubal": ("fallopian", "tube"), "oviduct": ("fallopian", "tube"),
-    "cervical": ("cervix", "neck", "cervical"), "testicular": ("testis",),
-    "testicle": ("testis", "teste"), "testes": ("testis",), "teste": ("testis",),
+    "cervical": ("cervix", "neck", "cervical"), "testicular": ("testis", "testicle"),
+    "testicle": ("testis", "teste"), "testes": ("testis", "testicle"), "teste": ("testis",),
+    "testis": ("testicle",),
     "scrotal": ("scrotum",),
     "penile": ("penis",), "prostatic": ("prostate",), "vesical": ("bladder",),
     "urinary bladder": ("bladder",), "urethral": ("urethra",), "ureteral": ("ureter",),
@@ -89,6 +90,20 @@ ANATOMY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "rml": ("middle", "lung", "lobe", "right"), "rll": ("lower", "lung", "lobe", "right"),
     "lul": ("upper", "lung", "lobe", "left"), "lll": ("lower", "lung", "lobe", "left"),
     "lingula": ("lung", "lingula"), "venous access": ("vascular",),
+    # Compound region adjectives stand for what each of their parts stands for, so a label
+    # naming both regions ("Chest and Abdomen", BW24) is named whole.
+    "thoracoabdominal": ("thoracic", "thorax", "chest", "abdominal", "abdomen"),
+    "thoraco-abdominal": ("thoracic", "thorax", "chest", "abdomen"),
+    "abdominopelvic": ("abdominal", "abdomen", "pelvic", "pelvis"),
+    "abdomino-pelvic": ("abdomen", "pelvis"),
+    "cervicothoracic": ("cervical", "neck", "thoracic", "thorax", "chest"),
+    "cervico-thoracic": ("cervical", "neck", "thorax", "chest"),
+}
+
+# Parts an image shows through the region that holds them, for imaging tables (section B)
+# that have no value of their own for the part: BV4 images the testes as the Scrotum.
+IMAGED_THROUGH: dict[str, tuple[str, ...]] = {
+    "scrotum": ("testis", "testicle"),
 }
 
 # Combining forms of procedure words: "cholecyst" + "ectomy". Longest forms are tried first,

@@ -55,6 +55,7 @@ class LabelMatch:
     score: float
     span: Span
     reason: str
+    whole: bool = True  # False when only one part of an "X and Y" label is named
 
 
 @lru_cache(maxsize=50_000)
@@ -132,7 +133,8 @@ def match_label(label: str, reading: Reading) -> LabelMatch | None:
     if not found:
         return None
     best = max(found, key=lambda m: m.score)
-    return LabelMatch(best.score - PART_ONLY, best.span, f"{best.reason} (part of {label})")
+    reason = f"{best.reason} (part of {label})"
+    return LabelMatch(best.score - PART_ONLY, best.span, reason, whole=False)
 
 
 def _match(label: str, reading: Reading) -> LabelMatch | None:

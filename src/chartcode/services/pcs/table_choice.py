@@ -19,6 +19,7 @@ from chartcode.services.pcs.label_match import match_label, parse_label, side_ag
 from chartcode.services.pcs.official_words import IndexHit, SynonymHit
 from chartcode.services.pcs.operation_words import DECISIVE
 from chartcode.services.pcs.reading import TERM_WEIGHT, CueKind, Reading
+from chartcode.services.pcs.regions import imaged_through, widen_terms
 from chartcode.services.pcs.state import Evidence, EvidenceKind
 from chartcode.services.pcs.tables_view import TablesView
 from chartcode.services.pcs.text import Span
@@ -233,6 +234,7 @@ def rank_candidates(
 ) -> list[Candidate]:
     """Table and body part pairs, best first (see the module contract)."""
     _drop_overridden_terms(view, reading)
+    widen_terms(view, reading)
     op_scores = _operation_scores(view, reading, index_hits)
     if not op_scores:
         return []
@@ -244,8 +246,12 @@ def rank_candidates(
     for prefix, (op_score, op_ev) in op_scores.items():
         head = heads[prefix]
         out.append(Candidate(head, None, None, op_score, 0.0, op_ev, None))
-        for value, label in values.get(prefix, {}).items():
+        labels = values.get(prefix, {})
+        through = imaged_through(head, labels, reading)
+        for value, label in labels.items():
             bp_score, bp_ev = _body_part_score(head, value, label, reading, synonyms, index_hits)
+            if bp_ev is None and value in through:
+                bp_score, bp_ev = through[value]
             if bp_ev is None or bp_score < MIN_BODY_PART:
                 continue
             bp_score += _nearness(op_ev, bp_ev)
