@@ -240,3 +240,18 @@ def test_a_procedure_done_before_is_history_not_a_procedure_to_report(desk: Char
     assert not codes(result, "icd10pcs") and not codes(result, "cpt")
     every = desk.suggest(text, policy="code-every-mention")
     assert any(c.startswith("0DTJ") for c in codes(every, "icd10pcs"))
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A CT of the chest, abdomen and pelvis was normal.", "BW25ZZZ"),
+        ("Thoracic, abdominal and pelvic CT was normal.", "BW25ZZZ"),
+        ("Thoraco-abdominal CT showed no metastases.", "BW24ZZZ"),
+        ("Testicular ultrasound was normal.", "BV44ZZZ"),
+        ("Renal ultrasound is normal.", "BT43ZZZ"),
+    ],
+)
+def test_imaging_of_regions_in_a_note(desk: Chartcode, text: str, code: str) -> None:
+    pcs = codes(desk.suggest(text, policy="code-every-mention"), "icd10pcs")
+    assert list(pcs) == [code]

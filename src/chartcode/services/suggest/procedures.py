@@ -15,6 +15,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from chartcode.services.pcs.anatomy_words import (
+    ANATOMY_SYNONYMS,
+    BRANCH_LABEL_WORDS,
+    GENERIC_LABEL_WORDS,
+)
 from chartcode.services.pcs.operation_words import SUFFIXES
 from chartcode.services.pcs.reading import (
     CueKind,
@@ -28,6 +33,13 @@ from chartcode.services.pcs_builder import build_state
 from chartcode.store.reference import ReferenceStore
 
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]|, (?=[a-z])|\.\s")
+_LAST_WORD = re.compile(r"([A-Za-z]+)\W*$")
+_FIRST_WORD = re.compile(r"\W*(?:the\s+)?([A-Za-z]+)")
+# Words the anatomy synonyms stand for that are no region of their own.
+_NOT_REGIONS = frozenset(
+    {"upper", "lower", "middle", "left", "right", "large", "small", "products", "conception"}
+    | {"retained", "proximal", "distal"}
+)
 MIN_TOKENS = 4
 CACHE_LIMIT = 20000
 
@@ -83,6 +95,8 @@ def procedure_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     pos = start
     for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if m.group().startswith(",") and _region_list(text, pos, m, end):
+            continue
         pieces.append((pos, m.start()))
         pos = m.end()
     pieces.append((pos, end))
@@ -99,6 +113,22 @@ def procedure_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             e = pieces[i + 1][1]
         out.append((s, e))
     return out
+
+
+@cache
+def _region_words() -> frozenset[str]:
+    """Single anatomy words of the PCS reader, as written and as they stand for."""
+    out = {w for k, vs in ANATOMY_SYNONYMS.items() for w in (k, *vs)}
+    out -= GENERIC_LABEL_WORDS | BRANCH_LABEL_WORDS | _NOT_REGIONS
+    return frozenset(w for w in out if w.isalpha())
+
+
+def _region_list(text: str, pos: int, comma: re.Match[str], end: int) -> bool:
+    """A comma between two regions lists them ("CT of the chest, abdomen and pelvis")."""
+    before = _LAST_WORD.search(text, pos, comma.start())
+    after = _FIRST_WORD.match(text, comma.end(), end)
+    regions = _region_words()
+    return bool(before and after and {before.group(1).lower(), after.group(1).lower()} <= regions)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
