@@ -380,6 +380,37 @@ def test_real_tables_image_regions(real, text, expected):
     assert r.code == expected, (r.partial_code, r.question)
 
 
+# Everyday names of common studies: a standard echo images both sides of the heart; a
+# cerebral MRI is of the brain (not its veins); a cranial CT stays the Skull however the
+# findings read; the urinary tract is imaged as Kidneys and Bladder.
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A baseline echocardiogram was performed", "B246ZZZ"),
+        ("Echocardiography was normal", "B246ZZZ"),
+        ("Transthoracic echocardiography revealed no vegetations", "B246ZZZ"),
+        ("Transesophageal echocardiography showed a thrombus", "B246ZZ4"),
+        ("A contrast echocardiogram showed a shunt", "B246YZZ"),
+        ("Cerebral MRI showed white matter lesions", "B030ZZZ"),
+        ("normal cerebral magnetic resonance imaging", "B030ZZZ"),
+        ("Cranial MRI was normal", "B030ZZZ"),
+        ("A cranial CT scan showed a subarachnoid hemorrhage", "BN20ZZZ"),
+        ("Abdominal ultrasonography showed a mass", "BW40ZZZ"),
+        ("Abdominal Doppler ultrasound showed hepatomegaly", "BW40ZZZ"),
+        ("urinary tract ultrasound was normal", "BT4JZZZ"),
+        # must keep working
+        ("TEE", "B246ZZ4"),
+        ("Brain MRI was normal", "B030ZZZ"),
+        ("Cerebral CT was normal", "B020ZZZ"),
+        ("Bladder ultrasound showed a mass", "BT40ZZZ"),
+    ],
+)
+def test_real_tables_everyday_imaging_names(real, text, expected):
+    r = real.pcs_build(text)
+    assert r.code == expected, (r.partial_code, r.question)
+
+
 @pytest.mark.shared_data
 def test_real_tables_testicular_mri_keeps_the_testicle_values(real):
     # BV3 has Testicle values of its own: no stand-in, the side is asked.

@@ -250,6 +250,9 @@ def test_a_procedure_done_before_is_history_not_a_procedure_to_report(desk: Char
         ("Thoraco-abdominal CT showed no metastases.", "BW24ZZZ"),
         ("Testicular ultrasound was normal.", "BV44ZZZ"),
         ("Renal ultrasound is normal.", "BT43ZZZ"),
+        ("A baseline echocardiogram was performed without alterations.", "B246ZZZ"),
+        ("Cerebral MRI showed white matter lesions.", "B030ZZZ"),
+        ("Abdominal Doppler ultrasound showed hepatomegaly.", "BW40ZZZ"),
     ],
 )
 def test_imaging_of_regions_in_a_note(desk: Chartcode, text: str, code: str) -> None:
