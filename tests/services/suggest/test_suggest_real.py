@@ -258,3 +258,9 @@ def test_a_procedure_done_before_is_history_not_a_procedure_to_report(desk: Char
 def test_imaging_of_regions_in_a_note(desk: Chartcode, text: str, code: str) -> None:
     pcs = codes(desk.suggest(text, policy="code-every-mention"), "icd10pcs")
     assert list(pcs) == [code]
+
+
+def test_two_imaging_studies_in_one_clause_are_both_coded(desk: Chartcode) -> None:
+    text = "Chest X-ray and abdominal ultrasound were normal."
+    pcs = codes(desk.suggest(text, policy="code-every-mention"), "icd10pcs")
+    assert set(pcs) == {"BW03ZZZ", "BW40ZZZ"}

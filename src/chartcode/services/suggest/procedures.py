@@ -41,6 +41,7 @@ _NOT_REGIONS = frozenset(
     | {"retained", "proximal", "distal"}
 )
 MIN_TOKENS = 4
+_IMAGING = "B"
 CACHE_LIMIT = 20000
 
 
@@ -111,8 +112,47 @@ def procedure_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         if len(reading.text.tokens) < MIN_TOKENS and i + 1 < len(pieces):
             e = pieces[i + 1][1]
-        out.append((s, e))
+        out.extend(_imaging_studies(text, s, e))
     return out
+
+
+_STUDY_JOIN = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+
+
+def _imaging_studies(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A clause naming two imaging studies, each with its own region, split between them.
+
+    "Chest X-ray and abdominal ultrasound were normal" is two studies (BW03, BW40), where one
+    clause builds one code. Each side must name a modality and a region ("CT and MRI of the
+    brain" stays whole: its CT names no region of its own).
+    """
+    reading = read(text[s:e])
+    spans = [c.span for c in reading.of(CueKind.OPERATION) if c.section == _IMAGING]
+    spans += [m.span for m in reading.terms if m.term.allowed(1) == (_IMAGING,)]
+    studies = sorted({(sp.first, sp.last): sp for sp in spans}.values(), key=lambda sp: sp.first)
+    if len(studies) < 2:
+        return [(s, e)]
+    regions = _region_words()
+    out: list[tuple[int, int]] = []
+    pos = s
+    for i in range(1, len(studies)):
+        prev, cur = studies[i - 1], studies[i]
+        joins = list(_STUDY_JOIN.finditer(text, s + prev.end, s + cur.start))
+        if not joins:
+            continue
+        cut = joins[-1]
+        upto = s + studies[i + 1].start if i + 1 < len(studies) else e
+        if _names_region(text[pos : cut.start()], regions) and _names_region(
+            text[cut.end() : upto], regions
+        ):
+            out.append((pos, cut.start()))
+            pos = cut.end()
+    out.append((pos, e))
+    return out
+
+
+def _names_region(clause: str, regions: frozenset[str]) -> bool:
+    return any(w in regions for w in words(clause))
 
 
 @cache
