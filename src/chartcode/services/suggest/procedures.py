@@ -23,6 +23,7 @@ from chartcode.services.pcs.anatomy_words import (
 from chartcode.services.pcs.operation_words import SUFFIXES
 from chartcode.services.pcs.reading import (
     CueKind,
+    Reading,
     _operation_table,
     _terms_by_first_word,
     read,
@@ -112,21 +113,21 @@ def procedure_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         if len(reading.text.tokens) < MIN_TOKENS and i + 1 < len(pieces):
             e = pieces[i + 1][1]
-        out.extend(_imaging_studies(text, s, e))
+            reading = read(text[s:e])
+        out.extend(_imaging_studies(text, s, e, reading))
     return out
 
 
 _STUDY_JOIN = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
-def _imaging_studies(text: str, s: int, e: int) -> list[tuple[int, int]]:
+def _imaging_studies(text: str, s: int, e: int, reading: Reading) -> list[tuple[int, int]]:
     """A clause naming two imaging studies, each with its own region, split between them.
 
     "Chest X-ray and abdominal ultrasound were normal" is two studies (BW03, BW40), where one
     clause builds one code. Each side must name a modality and a region ("CT and MRI of the
-    brain" stays whole: its CT names no region of its own).
+    brain" stays whole: its CT names no region of its own). ``reading`` is the clause's.
     """
-    reading = read(text[s:e])
     spans = [c.span for c in reading.of(CueKind.OPERATION) if c.section == _IMAGING]
     spans += [m.span for m in reading.terms if m.term.allowed(1) == (_IMAGING,)]
     studies = sorted({(sp.first, sp.last): sp for sp in spans}.values(), key=lambda sp: sp.first)
