@@ -411,6 +411,24 @@ def test_real_tables_everyday_imaging_names(real, text, expected):
     assert r.code == expected, (r.partial_code, r.question)
 
 
+# A value naming both sides ("Heart, Right and Left") is not ruled out by a side word in the
+# findings: "left ventricle" says which chamber was seen, not which side was imaged.
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Echocardiography showed a normal left ventricle", "B246ZZZ"),
+        ("Echocardiogram showed mild hypertrophy of the left ventricle", "B246ZZZ"),
+        ("Transthoracic echocardiography: right ventricular dilatation", "B246ZZZ"),
+        # a side stated for a study of one side still chooses it
+        ("Right renal ultrasound was normal", "BT41ZZZ"),
+    ],
+)
+def test_real_tables_a_label_naming_both_sides_fits_either_side_word(real, text, expected):
+    r = real.pcs_build(text)
+    assert r.code == expected, (r.partial_code, r.question)
+
+
 @pytest.mark.shared_data
 def test_real_tables_testicular_mri_keeps_the_testicle_values(real):
     # BV3 has Testicle values of its own: no stand-in, the side is asked.

@@ -36,6 +36,7 @@ GENERIC_WEIGHT = 1.0
 GENERIC_MISSING = 0.25  # per kind word left out ...
 GENERIC_MISSING_MAX = 0.5  # ... so "Subcutaneous Tissue and Fascia, Chest" can be "chest"
 SIDE_BONUS = 0.5
+BOTH_SIDES = "Right and Left"
 BRANCH_MISSING = 0.75  # a branch word the text leaves out ("iliac artery": which one?)
 VIRTUAL_GENERIC = 0.3  # a kind word only stood for ("knee" -> joint) just breaks ties
 PART_ONLY = 0.5  # one part of an "X and Y" label named
@@ -62,6 +63,8 @@ class LabelMatch:
 def parse_label(label: str) -> ParsedLabel:
     ws = content_words(_PARENS.sub(" ", label))
     side = next((_SIDES[w] for w in ws if w in _SIDES), None)
+    if {"right", "left"} <= set(ws):
+        side = BOTH_SIDES  # "Heart, Right and Left": either side word in the text fits it
     count = next((LABEL_COUNT_WORDS[w] for w in ws if w in LABEL_COUNT_WORDS), None)
     rest = [w for w in ws if w not in _SIDES and w not in LABEL_COUNT_WORDS]
     rest = [w for w in rest if w not in LABEL_FILLER_WORDS]
@@ -90,6 +93,8 @@ def side_agrees(label_side: str | None, reading: Reading, span: Span | None) -> 
     sides = _near(reading, span, reading.laterality) if span else {m for _, m in reading.laterality}
     if label_side is None:
         return -0.1 if sides else 0.0
+    if label_side == BOTH_SIDES:
+        return 0.0
     if not sides:
         return 0.0
     if label_side in sides:
