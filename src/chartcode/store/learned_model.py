@@ -49,15 +49,16 @@ FEATURES = (
 class Ranker:
     """A boosted-tree ranker over ``FEATURES`` for one system, and its cut-off.
 
-    ``model`` is LightGBM's text model; ``threshold`` the probability above which a code is
-    suggested.
+    ``models`` are LightGBM's text models of the boosters whose probabilities are averaged (one
+    in a model file from before the average); ``threshold`` the probability above which a code
+    is suggested.
     """
 
-    model: str
+    models: list[str]
     threshold: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "threshold": self.threshold}
+        return {"models": self.models, "threshold": self.threshold}
 
 
 @dataclass(slots=True)

@@ -99,6 +99,16 @@ def save(model: LearnedModel, folder: Path | None = None) -> Path:
     return path
 
 
+def _boosters(ranker: dict[str, Any]) -> list[str]:
+    """A ranker's boosters: a list, or the one booster of a file from before the average."""
+    if "models" in ranker:
+        models = ranker["models"]
+        if not isinstance(models, list) or not models:
+            raise ValueError("a ranker without boosters")
+        return [str(m) for m in models]
+    return [str(ranker["model"])]
+
+
 def load_file(path: Path) -> LearnedModel:
     if not path.is_file():
         raise ModelFileError(f"no model file at {path}")
@@ -131,7 +141,7 @@ def load_file(path: Path) -> LearnedModel:
                 for k, v in payload["phrases"].items()
             },
             rankers={
-                s: Ranker(str(r["model"]), float(r["threshold"]))
+                s: Ranker(_boosters(r), float(r["threshold"]))
                 for s, r in payload["rankers"].items()
             },
             meta=dict(payload["meta"]),

@@ -10,9 +10,11 @@ import gzip
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chartcode.api import Chartcode
+from chartcode.services.learn import ranker
 from chartcode.services.learn.train import train
 from chartcode.sources.training_cases import TrainingCase, TrainingSet
 from chartcode.store import learned_models
@@ -171,6 +173,30 @@ def test_a_model_whose_references_point_outside_it_is_refused(trained, tmp_path,
     bad.write_bytes(gzip.compress(json.dumps(doc).encode()))
     with pytest.raises(ModelFileError, match=message):
         learned_models.load_file(bad)
+
+
+def test_a_model_file_from_before_the_averaged_boosters_still_loads(trained, tmp_path):
+    """Its rankers hold one booster each, under "model": they are read as a list of one."""
+    _, model, path, _ = trained
+    doc = json.loads(gzip.decompress(path.read_bytes()))
+    for r in doc["model"]["rankers"].values():
+        r["model"] = r.pop("models")[0]
+    doc["sha256"] = learned_models._digest(doc["model"])
+    old = tmp_path / "old.model.json.gz"
+    old.write_bytes(gzip.compress(json.dumps(doc).encode()))
+    loaded = learned_models.load_file(old)
+    for system, r in loaded.rankers.items():
+        assert r.models == model.rankers[system].models[:1]
+
+
+def test_a_ranker_averages_its_boosters():
+    x = np.random.default_rng(1).random((200, 5))
+    y = (x[:, 0] + 0.3 * x[:, 1] > 0.7).astype(float)
+    models = ranker.fit(x, y)
+    assert len(models) == ranker.ENSEMBLE and len(set(models)) == ranker.ENSEMBLE
+    each = np.array([ranker.Booster([m]).predict(x[:20]) for m in models])
+    assert np.allclose(ranker.Booster(models).predict(x[:20]), each.mean(axis=0))
+    assert models == ranker.fit(x, y)  # fixed seeds: the same data, the same ranker
 
 
 def test_an_unknown_model_name_says_which_models_exist(trained):

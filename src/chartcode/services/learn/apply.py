@@ -38,7 +38,7 @@ class ModelSuggester:
     def __init__(self, model: LearnedModel, validity: Validity) -> None:
         self.model = model
         self.validity = validity
-        self.boosters = {s: ranker.Booster(r.model) for s, r in model.rankers.items()}
+        self.boosters = {s: ranker.Booster(r.models) for s, r in model.rankers.items()}
         self.table = PhraseTable.of(model)
         # A model trained with the title features reads titles from the store in force; one
         # from before them knows fewer features, and gets only those.
