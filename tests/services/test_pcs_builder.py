@@ -324,107 +324,83 @@ def test_operation_tables_name_real_sections():
 
 
 # -- the official files -------------------------------------------------------------------------
-@pytest.mark.shared_data
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("presacral interbody fusion L5-S1, percutaneous, with interbody fusion device", "0SG33AJ"),
-        ("laparoscopic cholecystectomy", "0FT44ZZ"),
-        ("open appendectomy", "0DTJ0ZZ"),
-        ("PCI of the LAD with one drug-eluting stent", "027034Z"),
-        ("colonoscopy with biopsy of the sigmoid colon", "0DBN8ZX"),
-        ("open right inguinal hernia repair with mesh", "0YU50JZ"),
-        ("ORIF of a right distal radius fracture with plate and screws", "0PSH04Z"),
-        ("chest x-ray", "BW03ZZZ"),
-    ],
-)
-def test_real_tables_build(real, text, expected):
-    r = real.pcs_build(text)
-    assert r.code == expected, (r.partial_code, r.question)
-
+BUILDS = [
+    ("presacral interbody fusion L5-S1, percutaneous, with interbody fusion device", "0SG33AJ"),
+    ("laparoscopic cholecystectomy", "0FT44ZZ"),
+    ("open appendectomy", "0DTJ0ZZ"),
+    ("PCI of the LAD with one drug-eluting stent", "027034Z"),
+    ("colonoscopy with biopsy of the sigmoid colon", "0DBN8ZX"),
+    ("open right inguinal hernia repair with mesh", "0YU50JZ"),
+    ("ORIF of a right distal radius fracture with plate and screws", "0PSH04Z"),
+    ("chest x-ray", "BW03ZZZ"),
+]
 
 # Regions named together take the value whose label names them all, never one of them or
 # another body system; a part imaged through its region takes the region's value.
-@pytest.mark.shared_data
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Thoracoabdominal CT showed no metastases", "BW24ZZZ"),
-        ("Thoraco-abdominal CT showed no metastases", "BW24ZZZ"),
-        ("Chest and abdominal CT was normal", "BW24ZZZ"),
-        ("CT of the chest and abdomen", "BW24ZZZ"),
-        ("A CT of the chest, abdomen and pelvis was normal", "BW25ZZZ"),
-        ("Thoracic, abdominal and pelvic CT was normal", "BW25ZZZ"),
-        ("Abdominopelvic ultrasound was normal", "BW41ZZZ"),
-        ("abdomino-pelvic ultrasound", "BW41ZZZ"),
-        ("renal and bladder ultrasound", "BT4JZZZ"),
-        ("Testicular ultrasound was normal", "BV44ZZZ"),
-        ("ultrasound of the left testis", "BV44ZZZ"),
-        ("Renal ultrasound is normal", "BT43ZZZ"),
-        ("kidney ultrasound", "BT43ZZZ"),
-        ("right renal ultrasound", "BT41ZZZ"),
-        # must keep working
-        ("Abdominal CT", "BW20ZZZ"),
-        ("abdominal-pelvic CT", "BW21ZZZ"),
-        ("Abdominal and pelvic CT", "BW21ZZZ"),
-        ("Chest CT", "BB24ZZZ"),
-        ("Brain CT", "B020ZZZ"),
-        ("Bladder ultrasound", "BT40ZZZ"),
-        ("A scrotal ultrasound", "BV44ZZZ"),
-        ("Abdominal ultrasound", "BW40ZZZ"),
-        ("chest x-ray and abdominal CT", "BW03ZZZ"),  # two procedures, not one region list
-    ],
-)
-def test_real_tables_image_regions(real, text, expected):
-    r = real.pcs_build(text)
-    assert r.code == expected, (r.partial_code, r.question)
-
+REGIONS = [
+    ("Thoracoabdominal CT showed no metastases", "BW24ZZZ"),
+    ("Thoraco-abdominal CT showed no metastases", "BW24ZZZ"),
+    ("Chest and abdominal CT was normal", "BW24ZZZ"),
+    ("CT of the chest and abdomen", "BW24ZZZ"),
+    ("A CT of the chest, abdomen and pelvis was normal", "BW25ZZZ"),
+    ("Thoracic, abdominal and pelvic CT was normal", "BW25ZZZ"),
+    ("Abdominopelvic ultrasound was normal", "BW41ZZZ"),
+    ("abdomino-pelvic ultrasound", "BW41ZZZ"),
+    ("renal and bladder ultrasound", "BT4JZZZ"),
+    ("Testicular ultrasound was normal", "BV44ZZZ"),
+    ("ultrasound of the left testis", "BV44ZZZ"),
+    ("Renal ultrasound is normal", "BT43ZZZ"),
+    ("kidney ultrasound", "BT43ZZZ"),
+    ("right renal ultrasound", "BT41ZZZ"),
+    # must keep working
+    ("Abdominal CT", "BW20ZZZ"),
+    ("abdominal-pelvic CT", "BW21ZZZ"),
+    ("Abdominal and pelvic CT", "BW21ZZZ"),
+    ("Chest CT", "BB24ZZZ"),
+    ("Brain CT", "B020ZZZ"),
+    ("Bladder ultrasound", "BT40ZZZ"),
+    ("A scrotal ultrasound", "BV44ZZZ"),
+    ("Abdominal ultrasound", "BW40ZZZ"),
+    ("chest x-ray and abdominal CT", "BW03ZZZ"),  # two procedures, not one region list
+]
 
 # Everyday names of common studies: a standard echo images both sides of the heart; a
 # cerebral MRI is of the brain (not its veins); a cranial CT stays the Skull however the
 # findings read; the urinary tract is imaged as Kidneys and Bladder.
-@pytest.mark.shared_data
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("A baseline echocardiogram was performed", "B246ZZZ"),
-        ("Echocardiography was normal", "B246ZZZ"),
-        ("Transthoracic echocardiography revealed no vegetations", "B246ZZZ"),
-        ("Transesophageal echocardiography showed a thrombus", "B246ZZ4"),
-        ("A contrast echocardiogram showed a shunt", "B246YZZ"),
-        ("Cerebral MRI showed white matter lesions", "B030ZZZ"),
-        ("normal cerebral magnetic resonance imaging", "B030ZZZ"),
-        ("Cranial MRI was normal", "B030ZZZ"),
-        ("A cranial CT scan showed a subarachnoid hemorrhage", "BN20ZZZ"),
-        ("Abdominal ultrasonography showed a mass", "BW40ZZZ"),
-        ("Abdominal Doppler ultrasound showed hepatomegaly", "BW40ZZZ"),
-        ("urinary tract ultrasound was normal", "BT4JZZZ"),
-        # must keep working
-        ("TEE", "B246ZZ4"),
-        ("Brain MRI was normal", "B030ZZZ"),
-        ("Cerebral CT was normal", "B020ZZZ"),
-        ("Bladder ultrasound showed a mass", "BT40ZZZ"),
-    ],
-)
-def test_real_tables_everyday_imaging_names(real, text, expected):
-    r = real.pcs_build(text)
-    assert r.code == expected, (r.partial_code, r.question)
-
+EVERYDAY_NAMES = [
+    ("A baseline echocardiogram was performed", "B246ZZZ"),
+    ("Echocardiography was normal", "B246ZZZ"),
+    ("Transthoracic echocardiography revealed no vegetations", "B246ZZZ"),
+    ("Transesophageal echocardiography showed a thrombus", "B246ZZ4"),
+    ("A contrast echocardiogram showed a shunt", "B246YZZ"),
+    ("Cerebral MRI showed white matter lesions", "B030ZZZ"),
+    ("normal cerebral magnetic resonance imaging", "B030ZZZ"),
+    ("Cranial MRI was normal", "B030ZZZ"),
+    ("A cranial CT scan showed a subarachnoid hemorrhage", "BN20ZZZ"),
+    ("Abdominal ultrasonography showed a mass", "BW40ZZZ"),
+    ("Abdominal Doppler ultrasound showed hepatomegaly", "BW40ZZZ"),
+    ("urinary tract ultrasound was normal", "BT4JZZZ"),
+    # must keep working
+    ("TEE", "B246ZZ4"),
+    ("Brain MRI was normal", "B030ZZZ"),
+    ("Cerebral CT was normal", "B020ZZZ"),
+    ("Bladder ultrasound showed a mass", "BT40ZZZ"),
+]
 
 # A value naming both sides ("Heart, Right and Left") is not ruled out by a side word in the
 # findings: "left ventricle" says which chamber was seen, not which side was imaged.
+BOTH_SIDES = [
+    ("Echocardiography showed a normal left ventricle", "B246ZZZ"),
+    ("Echocardiogram showed mild hypertrophy of the left ventricle", "B246ZZZ"),
+    ("Transthoracic echocardiography: right ventricular dilatation", "B246ZZZ"),
+    # a side stated for a study of one side still chooses it
+    ("Right renal ultrasound was normal", "BT41ZZZ"),
+]
+
+
 @pytest.mark.shared_data
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Echocardiography showed a normal left ventricle", "B246ZZZ"),
-        ("Echocardiogram showed mild hypertrophy of the left ventricle", "B246ZZZ"),
-        ("Transthoracic echocardiography: right ventricular dilatation", "B246ZZZ"),
-        # a side stated for a study of one side still chooses it
-        ("Right renal ultrasound was normal", "BT41ZZZ"),
-    ],
-)
-def test_real_tables_a_label_naming_both_sides_fits_either_side_word(real, text, expected):
+@pytest.mark.parametrize(("text", "expected"), BUILDS + REGIONS + EVERYDAY_NAMES + BOTH_SIDES)
+def test_real_tables_build(real, text, expected):
     r = real.pcs_build(text)
     assert r.code == expected, (r.partial_code, r.question)
 
