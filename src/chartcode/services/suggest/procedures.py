@@ -28,6 +28,7 @@ from chartcode.services.pcs.reading import (
     _terms_by_first_word,
     read,
 )
+from chartcode.services.pcs.regions import IMAGING
 from chartcode.services.pcs.tables_view import TablesView
 from chartcode.services.pcs.text import words
 from chartcode.services.pcs_builder import build_state
@@ -42,7 +43,6 @@ _NOT_REGIONS = frozenset(
     | {"retained", "proximal", "distal"}
 )
 MIN_TOKENS = 4
-_IMAGING = "B"
 CACHE_LIMIT = 20000
 
 
@@ -128,8 +128,8 @@ def _imaging_studies(text: str, s: int, e: int, reading: Reading) -> list[tuple[
     clause builds one code. Each side must name a modality and a region ("CT and MRI of the
     brain" stays whole: its CT names no region of its own). ``reading`` is the clause's.
     """
-    spans = [c.span for c in reading.of(CueKind.OPERATION) if c.section == _IMAGING]
-    spans += [m.span for m in reading.terms if m.term.allowed(1) == (_IMAGING,)]
+    spans = [c.span for c in reading.of(CueKind.OPERATION) if c.section == IMAGING]
+    spans += [m.span for m in reading.terms if m.term.allowed(1) == (IMAGING,)]
     studies = sorted({(sp.first, sp.last): sp for sp in spans}.values(), key=lambda sp: sp.first)
     if len(studies) < 2:
         return [(s, e)]
