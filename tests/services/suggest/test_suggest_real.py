@@ -264,3 +264,42 @@ def test_two_imaging_studies_in_one_clause_are_both_coded(desk: Chartcode) -> No
     text = "Chest X-ray and abdominal ultrasound were normal."
     pcs = codes(desk.suggest(text, policy="code-every-mention"), "icd10pcs")
     assert set(pcs) == {"BW03ZZZ", "BW40ZZZ"}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The rectal examination showed an irregular prostate.", "0DJDXZZ"),
+        ("Total parenteral nutrition was started.", "3E0436Z"),
+        ("Enteral nutrition through a nasogastric tube was started.", "3E0G76Z"),
+        ("A bladder catheter was placed.", "0T9B70Z"),
+        ("Contact isolation was established.", "8E0ZXY6"),
+        ("An exploratory laparoscopy was performed.", "0WJG4ZZ"),
+        ("Right eye fundus examination showed a hemorrhage.", "08J0XZZ"),
+    ],
+)
+def test_examinations_and_care_named_in_a_note(desk: Chartcode, text: str, code: str) -> None:
+    pcs = codes(desk.suggest(text, policy="code-every-mention"), "icd10pcs")
+    assert list(pcs) == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Guidelines B4.3: no bilateral value, so each side is coded.
+        ("Ocular fundus examination revealed papilledema in both eyes.", {"08J0XZZ", "08J1XZZ"}),
+        ("Phacoemulsification of both eyes.", {"08RJ3JZ", "08RK3JZ"}),
+        # An examination with no side named looks at both.
+        ("Eye fundus examination was normal.", {"08J0XZZ", "08J1XZZ"}),
+        # A bilateral value exists: one code.
+        ("Bilateral orchiectomy was performed.", {"0VTC"}),
+        # Surgery with no side named is asked, not split.
+        ("Phacoemulsification was performed.", set()),
+    ],
+)
+def test_both_sides_of_a_paired_part(desk: Chartcode, text: str, expected: set[str]) -> None:
+    result = desk.suggest(text, policy="code-every-mention")
+    pcs = codes(result, "icd10pcs")
+    assert set(pcs) == expected
+    if len(expected) == 2:
+        assert all("each coded on its own" in c.rationale[0] for c in pcs.values())

@@ -31,7 +31,9 @@ from chartcode.services.pcs.reading import (
 from chartcode.services.pcs.regions import IMAGING
 from chartcode.services.pcs.tables_view import TablesView
 from chartcode.services.pcs.text import words
-from chartcode.services.pcs_builder import build_state
+from chartcode.services.pcs.label_match import parse_label
+from chartcode.services.pcs.state import BuildState
+from chartcode.services.pcs_builder import build_state, choose
 from chartcode.store.reference import ReferenceStore
 
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]|, (?=[a-z])|\.\s")
@@ -172,6 +174,42 @@ def _region_list(text: str, pos: int, comma: re.Match[str], end: int) -> bool:
     return bool(before and after and {before.group(1).lower(), after.group(1).lower()} <= regions)
 
 
+_BOTH = frozenset({"both", "bilateral", "bilaterally"})
+
+
+def _both_sides(state: BuildState, clause: str) -> tuple[str, ...]:
+    """The right and left body part values to code apart, when the text means both sides.
+
+    Guidelines B4.3: where a paired part has no bilateral value, the same procedure on both
+    sides is coded once per side. The text means both when it says so ("both eyes", "right
+    and left") or when it examines a paired part without naming a side (an Inspection by
+    the external approach, "fundus examination": an examination looks at both).
+    """
+    labels = {c.value: parse_label(c.label) for c in state.view.choices(state.pattern, 4)}
+    said = set(words(clause))
+    said |= {w[:-1] for w in said if w.endswith("s")}  # "both eyes"
+    # The body parts a procedure term allows ("cataract surgery": the lenses), else those
+    # the text names ("eyes").
+    termed = [
+        m.term.allowed(4)
+        for m in read(clause).terms
+        if m.term.allowed(1) == (state.pattern[0],) and m.term.allowed(3) == (state.pattern[2],)
+    ]
+    values = tuple(v for v in termed[0] if v in labels) if termed else ()
+    values = values or tuple(v for v, p in labels.items() if p.distinct and set(p.distinct) <= said)
+    if len(values) != 2:
+        return ()
+    sides = [labels.get(v) for v in values]
+    if None in sides or {s.side for s in sides if s} != {"Right", "Left"}:
+        return ()
+    a, b = sides
+    assert a is not None and b is not None
+    if (a.distinct, a.generic) != (b.distinct, b.generic):
+        return ()
+    examined = state.pattern[2] == "J" and state.pattern[4] == "X"
+    return values if _BOTH & said or {"right", "left"} <= said or examined else ()
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s].isspace():
         s += 1
@@ -184,26 +222,34 @@ class PcsCoder:
     def __init__(self, view: TablesView, store: ReferenceStore) -> None:
         self.view = view
         self.store = store
-        self._cache: dict[str, PcsBuild | None] = {}
+        self._cache: dict[str, list[PcsBuild]] = {}
 
     @property
     def release(self) -> str:
         return self.view.release.version
 
-    def code(self, clause: str) -> PcsBuild | None:
+    def codes(self, clause: str) -> list[PcsBuild]:
+        """The code a clause builds (complete, or its 4-character table and body part), or
+        one per side when the text names a paired part on both sides (``_both_sides``)."""
         if clause in self._cache:
             return self._cache[clause]
         if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
         state = build_state(self.view, clause)
-        pattern = state.pattern
-        found: PcsBuild | None = None
-        if "?" not in pattern:
-            found = PcsBuild(pattern, True, self._title(pattern))
-        elif "?" not in pattern[:4]:
-            found = PcsBuild(pattern[:4], False, self._title(pattern[:4]))
+        states = [state]
+        if state.pattern[3] == "?" and "?" not in state.pattern[:3]:
+            states = [choose(state, 4, v) for v in _both_sides(state, clause)] or states
+        found = [b for b in map(self._build, states) if b is not None]
         self._cache[clause] = found
         return found
+
+    def _build(self, state: BuildState) -> PcsBuild | None:
+        pattern = state.pattern
+        if "?" not in pattern:
+            return PcsBuild(pattern, True, self._title(pattern))
+        if "?" not in pattern[:4]:
+            return PcsBuild(pattern[:4], False, self._title(pattern[:4]))
+        return None
 
     def _title(self, code: str) -> str:
         rid = self.view.release.id

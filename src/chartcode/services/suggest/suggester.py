@@ -43,7 +43,7 @@ from chartcode.services.suggest.model import (
     SuggestedCode,
     SuggestResult,
 )
-from chartcode.services.suggest.procedures import PcsCoder, procedure_clauses
+from chartcode.services.suggest.procedures import PcsBuild, PcsCoder, procedure_clauses
 from chartcode.services.suggest.sentences import split
 from chartcode.services.suggest.tabular import Tabular
 from chartcode.services.suggest.validate import Validator, dotted
@@ -296,30 +296,41 @@ class Suggester:
             if not every and hits & {"negated", "hypothetical", "family", "possible", "historical"}:
                 continue
             self._cpt(text, cs, ce, section, out)
-            built = self.pcs.code(text[cs:ce])
-            if built is None:
-                continue
-            ev = Evidence(cs, ce, text[cs:ce])
-            held = out.get(built.code)
-            if held is not None:
-                held.evidence.append(ev)
-                continue
-            score = (0.72 if built.complete else 0.55) + (0.08 if section.startswith("proc") else 0)
-            out[built.code] = SuggestedCode(
-                system="icd10pcs",
-                code=built.code,
-                title=built.title,
-                score=min(score, 1.0),
-                release=self.pcs.release,
-                evidence=[ev],
-                section=section,
-                rationale=[
-                    "built by the ICD-10-PCS builder from this clause"
-                    + ("" if built.complete else "; the text fixes axes 1-4 only")
-                ],
-                billable=built.complete,
-                flags=[] if built.complete else ["partial: choose axes 5-7 (chartcode pcs build)"],
-            )
+            builds = self.pcs.codes(text[cs:ce])
+            for built in builds:
+                self._procedure(built, len(builds) > 1, Evidence(cs, ce, text[cs:ce]), section, out)
+
+    def _procedure(
+        self,
+        built: PcsBuild,
+        per_side: bool,
+        ev: Evidence,
+        section: str,
+        out: dict[str, SuggestedCode],
+    ) -> None:
+        assert self.pcs is not None
+        held = out.get(built.code)
+        if held is not None:
+            held.evidence.append(ev)
+            return
+        why = "built by the ICD-10-PCS builder from this clause"
+        if not built.complete:
+            why += "; the text fixes axes 1-4 only"
+        if per_side:
+            why += "; both sides, each coded on its own (Guidelines B4.3)"
+        score = (0.72 if built.complete else 0.55) + (0.08 if section.startswith("proc") else 0)
+        out[built.code] = SuggestedCode(
+            system="icd10pcs",
+            code=built.code,
+            title=built.title,
+            score=min(score, 1.0),
+            release=self.pcs.release,
+            evidence=[ev],
+            section=section,
+            rationale=[why],
+            billable=built.complete,
+            flags=[] if built.complete else ["partial: choose axes 5-7 (chartcode pcs build)"],
+        )
 
     def _cpt(
         self, text: str, cs: int, ce: int, section: str, out: dict[str, SuggestedCode]
