@@ -6,6 +6,8 @@ table releases (FY2025, FY2026); a term the Tables cannot build is a bug in the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from chartcode.api import Chartcode
@@ -42,6 +44,7 @@ def test_file_loads_with_its_header():
         ("hysterectomy", "0UT9???"),
         ("colonoscopy with biopsy", "0DB?8ZX"),
         ("EGD", "0DJ08ZZ"),
+        ("gastroscopy", "0DJ68ZZ"),
         ("cataract extraction", "08D?3ZZ"),
     ],
 )
@@ -91,3 +94,31 @@ def test_every_row_fits_the_official_tables(tmp_path):
                     bad.append(f"{t.ref} {t.term!r}: {p} has no code in {rel.version}")
     desk.close()
     assert not bad, "\n".join(bad[:20])
+
+
+@pytest.mark.shared_data
+def test_a_term_the_official_index_codes_agrees_with_it():
+    """Where a term is also an index main term printed with its code, the values match."""
+    from lxml import etree
+
+    tree = etree.parse(str(shared_file("icd10/pcs/icd10pcs_index_2025.xml")))
+    coded: dict[str, str] = {}
+    for mt in tree.iter("mainTerm"):
+        code = (mt.findtext("code") or "").strip()
+        if not code:
+            continue
+        title = (mt.findtext("title") or "").strip().lower()
+        # "Esophagogastroduodenoscopy (EGD)" is written as either name.
+        named = re.fullmatch(r"(.+?) \((.+)\)", title)
+        for name in (title, *(named.groups() if named else ())):
+            coded.setdefault(name, code)
+    checked, bad = 0, []
+    for t in procedure_terms():
+        code = coded.get(t.term.lower())
+        if code is None:
+            continue
+        checked += 1
+        if not any(all(a in ("?", b) for a, b in zip(p, code, strict=True)) for p in t.patterns()):
+            bad.append(f"{t.ref} {t.term!r}: the index prints {code}")
+    assert checked >= 15
+    assert not bad, "\n".join(bad)
