@@ -260,10 +260,21 @@ def test_imaging_of_regions_in_a_note(desk: Chartcode, text: str, code: str) -> 
     assert list(pcs) == [code]
 
 
-def test_two_imaging_studies_in_one_clause_are_both_coded(desk: Chartcode) -> None:
-    text = "Chest X-ray and abdominal ultrasound were normal."
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chest X-ray and abdominal ultrasound were normal.", {"BW03ZZZ", "BW40ZZZ"}),
+        # One region written once for two studies.
+        ("Abdominal ultrasound and CT showed a solid mass.", {"BW40ZZZ", "BW20ZZZ"}),
+        # One study named two ways is one study.
+        ("Abdominal CT angiography showed a mass.", {"BW20ZZZ"}),
+    ],
+)
+def test_two_imaging_studies_in_one_clause_are_both_coded(
+    desk: Chartcode, text: str, expected: set[str]
+) -> None:
     pcs = codes(desk.suggest(text, policy="code-every-mention"), "icd10pcs")
-    assert set(pcs) == {"BW03ZZZ", "BW40ZZZ"}
+    assert set(pcs) == expected
 
 
 @pytest.mark.parametrize(

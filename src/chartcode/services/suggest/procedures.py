@@ -20,7 +20,7 @@ from chartcode.services.pcs.anatomy_words import (
     BRANCH_LABEL_WORDS,
     GENERIC_LABEL_WORDS,
 )
-from chartcode.services.pcs.operation_words import SUFFIXES
+from chartcode.services.pcs.operation_words import SECTION_PHRASES, SUFFIXES
 from chartcode.services.pcs.reading import (
     CueKind,
     Reading,
@@ -174,6 +174,45 @@ def _region_list(text: str, pos: int, comma: re.Match[str], end: int) -> bool:
     return bool(before and after and {before.group(1).lower(), after.group(1).lower()} <= regions)
 
 
+def _one_study_each(clause: str) -> list[str]:
+    """The clause read once per imaging modality it names, the other modalities blanked.
+
+    "Abdominal ultrasound and CT showed a mass" is two studies of one region (BW40, BW20);
+    the region is written once, so the clause cannot be cut between them (as
+    ``_imaging_studies`` cuts "chest X-ray and abdominal ultrasound"). Blanking keeps every
+    other word, and the offsets, as written.
+    """
+    found = sorted(
+        ((m.start(), m.end(), label) for label, rx in _modalities() for m in rx.finditer(clause)),
+        key=lambda x: x[0] - x[1],  # longest first: "CT angiography" is CT, not Fluoroscopy
+    )
+    kept: list[tuple[int, int, str]] = []
+    for a, b, label in found:
+        if all(b <= ka or a >= kb for ka, kb, _ in kept):
+            kept.append((a, b, label))
+    kinds = list(dict.fromkeys(label for _, _, label in sorted(kept)))
+    if len(kinds) < 2:
+        return [clause]
+    out = []
+    for kind in kinds:
+        chars = list(clause)
+        for a, b, label in kept:
+            if label != kind:
+                chars[a:b] = " " * (b - a)
+        out.append("".join(chars))
+    return out
+
+
+@cache
+def _modalities() -> list[tuple[str, re.Pattern[str]]]:
+    """(imaging type label, pattern of the words that name it), from the reader's own words."""
+    out = []
+    for phrases, section, label in SECTION_PHRASES:
+        if section == IMAGING:
+            alts = sorted((r"[\s-]+".join(map(re.escape, p.split())) for p in phrases), key=len)
+            out.append((label, re.compile(r"\b(?:%s)\b" % "|".join(reversed(alts)), re.I)))
+    return out
+
 _BOTH = frozenset({"both", "bilateral", "bilaterally"})
 
 
@@ -235,11 +274,15 @@ class PcsCoder:
             return self._cache[clause]
         if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
-        state = build_state(self.view, clause)
-        states = [state]
-        if state.pattern[3] == "?" and "?" not in state.pattern[:3]:
-            states = [choose(state, 4, v) for v in _both_sides(state, clause)] or states
-        found = [b for b in map(self._build, states) if b is not None]
+        found: list[PcsBuild] = []
+        for text in _one_study_each(clause):
+            state = build_state(self.view, text)
+            states = [state]
+            if state.pattern[3] == "?" and "?" not in state.pattern[:3]:
+                states = [choose(state, 4, v) for v in _both_sides(state, text)] or states
+            for b in map(self._build, states):
+                if b is not None and all(b.code != f.code for f in found):
+                    found.append(b)
         self._cache[clause] = found
         return found
 
