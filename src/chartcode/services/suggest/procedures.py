@@ -3,10 +3,12 @@
 Contract: ``procedure_clauses(text, start, end)`` yields (start, end) spans of the clauses of
 one sentence that name a procedure (a project procedure term, or an operation word the PCS
 reader weighs as decisive), each joined to the next clause when it is too short to carry a body
-part ("biopsy" then "of the left testis"). ``PcsCoder.code(clause)`` builds it with the PCS
+part ("biopsy" then "of the left testis"). ``PcsCoder.codes(clause)`` builds it with the PCS
 builder (``services.pcs_builder.build_state``): a complete code, or the 4-character table and
 body part when the text says no more, which is what a coder can assert from it (CodiEsp codes
-such clauses with 4 characters too). Results are cached by clause text for batches.
+such clauses with 4 characters too); one code per imaging study and, where the text means both
+sides of a paired part with no bilateral value, one per side. Results are cached by clause
+text for batches.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from chartcode.services.pcs.anatomy_words import (
     BRANCH_LABEL_WORDS,
     GENERIC_LABEL_WORDS,
 )
+from chartcode.services.pcs.label_match import parse_label
 from chartcode.services.pcs.operation_words import SECTION_PHRASES, SUFFIXES
 from chartcode.services.pcs.reading import (
     CueKind,
@@ -29,10 +32,9 @@ from chartcode.services.pcs.reading import (
     read,
 )
 from chartcode.services.pcs.regions import IMAGING
+from chartcode.services.pcs.state import BuildState
 from chartcode.services.pcs.tables_view import TablesView
 from chartcode.services.pcs.text import words
-from chartcode.services.pcs.label_match import parse_label
-from chartcode.services.pcs.state import BuildState
 from chartcode.services.pcs_builder import build_state, choose
 from chartcode.store.reference import ReferenceStore
 
@@ -210,8 +212,9 @@ def _modalities() -> list[tuple[str, re.Pattern[str]]]:
     for phrases, section, label in SECTION_PHRASES:
         if section == IMAGING:
             alts = sorted((r"[\s-]+".join(map(re.escape, p.split())) for p in phrases), key=len)
-            out.append((label, re.compile(r"\b(?:%s)\b" % "|".join(reversed(alts)), re.I)))
+            out.append((label, re.compile(rf"\b(?:{'|'.join(reversed(alts))})\b", re.I)))
     return out
+
 
 _BOTH = frozenset({"both", "bilateral", "bilaterally"})
 
@@ -238,12 +241,8 @@ def _both_sides(state: BuildState, clause: str) -> tuple[str, ...]:
     values = values or tuple(v for v, p in labels.items() if p.distinct and set(p.distinct) <= said)
     if len(values) != 2:
         return ()
-    sides = [labels.get(v) for v in values]
-    if None in sides or {s.side for s in sides if s} != {"Right", "Left"}:
-        return ()
-    a, b = sides
-    assert a is not None and b is not None
-    if (a.distinct, a.generic) != (b.distinct, b.generic):
+    a, b = (labels[v] for v in values)
+    if {a.side, b.side} != {"Right", "Left"} or (a.distinct, a.generic) != (b.distinct, b.generic):
         return ()
     examined = state.pattern[2] == "J" and state.pattern[4] == "X"
     return values if _BOTH & said or {"right", "left"} <= said or examined else ()
@@ -268,8 +267,10 @@ class PcsCoder:
         return self.view.release.version
 
     def codes(self, clause: str) -> list[PcsBuild]:
-        """The code a clause builds (complete, or its 4-character table and body part), or
-        one per side when the text names a paired part on both sides (``_both_sides``)."""
+        """The codes a clause builds: one per imaging study, and one per side where it means both.
+
+        Each is complete, or its 4-character table and body part when the text says no more.
+        """
         if clause in self._cache:
             return self._cache[clause]
         if len(self._cache) >= CACHE_LIMIT:
