@@ -89,6 +89,22 @@ def test_a_negated_learned_phrase_is_not_coded_as_present(trained):
     assert any(x.code == "E11.8" and "negated" in x.reason for x in result.excluded)
 
 
+def test_a_code_of_similar_cases_whose_title_the_note_writes_is_listed_with_those_words(trained):
+    desk, _, _, _ = trained
+    # Like the case "keeps a small garden" (coded E11.8). No learned phrase of E11.8 is here
+    # and the dictionary reads nothing, but the note writes words of its title.
+    text = "Patient keeps a small garden. Mellitus complications. Reviewed."
+    result = desk.suggest(text, model="tiny", policy="code-every-mention")
+    listed = {c.code: c for c in [*result.codes, *result.candidates]}
+    assert "E11.8" in listed, sorted(listed)
+    hit = listed["E11.8"]
+    assert [e.text for e in hit.evidence] == ["Mellitus complications"]
+    assert "training cases most like this note" in hit.rationale[-1]
+    # Written as denied, the title's words do not make it a candidate.
+    denied = desk.suggest(text.replace("Mellitus", "No mellitus"), model="tiny")
+    assert "E11.8" not in {c.code for c in [*denied.codes, *denied.candidates]}
+
+
 def test_a_code_deleted_in_a_later_release_is_flagged_not_suggested(trained):
     desk, _, _, _ = trained
     text = f"Known {PHRASE}."

@@ -75,3 +75,34 @@ def test_a_pcs_prefix_is_named_by_its_operation_and_body_part(validity):
 def test_an_unknown_code_has_no_title_and_a_known_one_has_its_official_title(validity):
     assert validity.title("icd10cm", "E119") == validity.check("icd10cm", "E119").title
     assert validity.title("icd10cm", "Q99999") is None
+
+
+def test_where_a_note_writes_a_title_is_the_span_of_its_words_in_the_best_sentence():
+    text = "Seen for flank pain. Kidney calculus on imaging."
+    score, start, end = NoteWords(text).written(words("Calculus of kidney"))
+    assert text[start:end] == "Kidney calculus"
+    assert score == overlap(words("Calculus of kidney"), words("Kidney calculus on imaging."))
+    assert NoteWords(text).written(words("Fracture of femur")) is None
+    assert NoteWords(text).written(None) is None
+
+
+def test_a_code_of_the_most_similar_cases_is_a_candidate_where_the_note_writes_its_title():
+    table = PhraseTable({}, list(TITLES), [5, 5], 20)  # no learned phrase at all
+    titles = TitleWords(TITLES.get)
+    nearest = [(0.7, frozenset({("icd10cm", "N200")}))]
+    text = "Seen for flank pain. Kidney calculus on imaging."
+    found = candidates(
+        [], grams(text, SALT), table, NoteWords(text), titles, nearest, similar_cases=True
+    )
+    assert [c.key for c in found] == [("icd10cm", "N200")]
+    (cand,) = found
+    assert cand.written is not None and text[slice(*cand.written)] == "Kidney calculus"
+    assert cand.features[IN_SENTENCE] == cand.features[BEST] > 0.5
+    # A note that does not write the title's words gets no candidate from the similar cases.
+    other = "Seen for flank pain. Imaging was normal."
+    note = NoteWords(other)
+    assert (
+        candidates([], grams(other, SALT), table, note, titles, nearest, similar_cases=True) == []
+    )
+    # A model trained before these candidates does not get them.
+    assert candidates([], grams(text, SALT), table, NoteWords(text), titles, nearest) == []

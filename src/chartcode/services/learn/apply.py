@@ -1,7 +1,8 @@
 """Suggesting with a learned model: the dictionary's codes re-ranked, learned codes added.
 
 Every learned code still answers to the same rules as the dictionary's: its evidence is the
-span of the new text where a learned phrase was found; a phrase read as negated, family
+span of the new text where a learned phrase was found (or, for a code of the most similar
+training cases, where the note writes words of its title); a phrase read as negated, family
 history or hypothetical does not make a condition present; a code the store does not hold
 as valid on the date of service is flagged and never suggested as valid. Codes the model never
 saw in training still come from the dictionary pipeline.
@@ -79,7 +80,16 @@ class ModelSuggester:
         nearest = (
             self.neighbours.nearest(neighbours.word_counts(found)) if self.neighbours else None
         )
-        cands = candidates(own, found, self.table, note, self.titles, nearest, self.completions)
+        cands = candidates(
+            own,
+            found,
+            self.table,
+            note,
+            self.titles,
+            nearest,
+            self.completions,
+            similar_cases=bool(self.model.meta.get("similar_case_candidates")),
+        )
         probs: dict[int, float] = {}
         for system, booster in self.boosters.items():
             mine = [i for i, c in enumerate(cands) if c.key[0] == system]
@@ -140,8 +150,10 @@ class ModelSuggester:
                 out = _completed(out, done, read, self.completions[read])
             return out
         system, code = cand.key
-        present = _present(cand.phrases, sentences)
         shown = display(system, code)
+        if not cand.phrases and cand.written is not None:
+            return self._from_similar_cases(cand, p, sentences, excluded)
+        present = _present(cand.phrases, sentences)
         if not present:
             g = cand.phrases[0][1]
             excluded.append(
@@ -165,6 +177,36 @@ class ModelSuggester:
             release=check.release,
             evidence=evidence,
             rationale=[f"model {self.model.name}: probability {p:.2f}{why}"],
+            flags=[check.flag] if check.flag else [],
+            billable=check.billable,
+        )
+
+    def _from_similar_cases(
+        self, cand: Candidate, p: float, sentences: _Sentences, excluded: list[Excluded]
+    ) -> SuggestedCode | None:
+        """A code of the most similar training cases whose title words the note writes."""
+        assert cand.written is not None
+        system, code = cand.key
+        shown = display(system, code)
+        where = Gram(b"", *cand.written, 0)
+        evidence = _evidence(sentences.text, where)
+        context = sentences.context(where)
+        check = self.validity.check(system, code)
+        if context in NOT_PRESENT or not check.valid:
+            why = f"its title's words read as {context}" if check.valid else check.flag
+            excluded.append(Excluded(shown, evidence, f"code of similar cases {shown}: {why}"))
+            return None
+        return SuggestedCode(
+            system=system,
+            code=shown,
+            title=check.title,
+            score=p,
+            release=check.release,
+            evidence=[evidence],
+            rationale=[
+                f"model {self.model.name}: probability {p:.2f}; coded on the training cases"
+                " most like this note, and these words are its title's"
+            ],
             flags=[check.flag] if check.flag else [],
             billable=check.billable,
         )

@@ -1,7 +1,11 @@
 """Candidate codes for one document and the features the ranker weighs them by.
 
 A candidate comes from the dictionary pipeline (its suggestions, with their scores and
-evidence) or from the learned phrases found in the text, or both. The same function builds
+evidence), from the learned phrases found in the text, or both; or it is a code the most
+similar training cases were coded with, where one sentence of the note writes words of its
+official title (the evidence is those words). The last reaches codes too rare in training to
+have a learned phrase (a phrase needs two cases): measured with 10-fold cross-fitting, held-out
+D MAP 0.575 -> 0.585, P MAP 0.473 -> 0.479; dev D MAP 0.568 -> 0.578. The same function builds
 candidates when training (over held-out folds) and when suggesting, so the ranker sees at
 suggestion time exactly what it was trained on.
 """
@@ -21,6 +25,11 @@ from chartcode.services.suggest.model import SuggestedCode
 from chartcode.store.learned_model import MISSING, CodeKey, LearnedModel
 
 PER_SYSTEM = 150  # learned-only candidates kept per system, strongest first
+# A code the most similar training cases were coded with is a candidate when one sentence of
+# the note writes this much of its title (cosine of the word sets). Chosen on the held-out
+# training folds: ICD-10-CM D MAP 0.580 / 0.583 / 0.585 at 0.3 / 0.2 / 0.1; ICD-10-PCS
+# titles share generic words ("Approach", "Tomography"), and 0.2 did best for them.
+WRITTEN_TITLE = {"icd10cm": 0.1, "icd10pcs": 0.2}
 
 
 @dataclass(slots=True)
@@ -59,6 +68,8 @@ class Candidate:
     features: list[float]
     dictionary: SuggestedCode | None = None
     phrases: list[tuple[float, Gram]] = field(default_factory=list)  # strongest first
+    # A candidate from similar cases: where the note writes the words of its title.
+    written: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -82,12 +93,15 @@ def candidates(
     titles: TitleWords | None = None,
     nearest: Nearest | None = None,
     full_codes: Mapping[str, Completion] | None = None,
+    similar_cases: bool = False,
 ) -> list[Candidate]:
     """Every candidate of one note, with its features.
 
     ``note`` and ``titles`` give the title features, ``nearest`` (the note's most similar
     training cases, ``Neighbours.nearest``) the case features; without them those are left
-    missing, as for a model trained without them.
+    missing, as for a model trained without them. ``similar_cases`` adds the codes of the
+    nearest cases whose titles the note writes (``WRITTEN_TITLE``); a model trained before
+    them does not get them.
     """
     learned: dict[int, list[tuple[float, Gram]]] = {}
     for g in grams:
@@ -129,6 +143,13 @@ def candidates(
         for _, index in sorted(ranked, reverse=True)[:PER_SYSTEM]:
             key = table.codes[index]
             out[key] = _candidate(key, None, 0, ctx)
+    if similar_cases and votes is not None and note is not None and titles is not None:
+        for key in votes.cases:
+            if key in out or table.index_of.get(key) in folded:
+                continue
+            where = note.written(titles(key))
+            if where is not None and where[0] >= WRITTEN_TITLE.get(key[0], 1.0):
+                out[key] = _candidate(key, None, 0, ctx, written=where[1:])
     return list(out.values())
 
 
@@ -176,6 +197,7 @@ def _candidate(
     rank: int,
     ctx: _Context,
     read: CodeKey | None = None,
+    written: tuple[int, int] | None = None,
 ) -> Candidate:
     table, categories = ctx.table, ctx.categories
     index = ctx.carriers.get(key, table.index_of.get(key))
@@ -201,11 +223,11 @@ def _candidate(
         float(len(key[1])),
         (right + 1.0) / (tried + 2.0),
         math.log1p(tried),
-        *_title_features(key, suggested, found, ctx),
+        *_title_features(key, suggested, found, ctx, written),
         *vote(ctx.votes, key),
         *_where_in_the_code_set(key),
     ]
-    return Candidate(key, features, suggested, found)
+    return Candidate(key, features, suggested, found, written)
 
 
 def _where_in_the_code_set(key: CodeKey) -> list[float]:
@@ -224,12 +246,15 @@ def _title_features(
     suggested: SuggestedCode | None,
     found: list[tuple[float, Gram]],
     ctx: _Context,
+    written: tuple[int, int] | None,
 ) -> list[float]:
     if ctx.note is None or ctx.titles is None:
         return [MISSING, MISSING]
     if suggested is not None and suggested.evidence:
         at: int | None = suggested.evidence[0].start
+    elif found:
+        at = found[0][1].start
     else:
-        at = found[0][1].start if found else None
+        at = written[0] if written else None
     title = ctx.titles(key, suggested.title if suggested else None)
     return ctx.note.features(title, at)

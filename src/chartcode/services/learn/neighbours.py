@@ -6,7 +6,8 @@ its words for the findings. Each training case is kept as TF-IDF weights over it
 keyed hashes, like the phrases, and only words found in at least two cases); a new note's
 nearest cases by cosine then vote for the candidates they were coded with. Three features
 carry the vote: the similarity-weighted share of the nearest cases coded with the candidate,
-their number, and the similarity of the closest.
+their number, and the similarity of the closest. Their codes whose titles the note writes are
+candidates too (``candidates.WRITTEN_TITLE``).
 
 Measured on the CodiEsp dev split (`benchmarks/learn_eval.py`, 20 nearest cases, words only):
 D MAP 0.562 -> 0.569, P MAP 0.467 -> 0.469.

@@ -70,6 +70,8 @@ class NoteWords:
 
     def __init__(self, text: str, spans: Sequence[Span] | None = None) -> None:
         spans = split(text) if spans is None else spans
+        self.text = text
+        self.spans = list(spans)
         self.starts = [s.start for s in spans]
         self.sentences = [words(text[s.start : s.end]) for s in spans]
         # Which sentences hold a word: a title is compared only with those sharing one.
@@ -90,6 +92,31 @@ class NoteWords:
         i = bisect_right(self.starts, at) - 1 if at is not None else -1
         here = scores.get(i, 0.0) if i >= 0 else MISSING
         return [here, max(scores.values(), default=0.0)]
+
+    def written(self, title: frozenset[str] | None) -> tuple[float, int, int] | None:
+        """(overlap, start, end): the sentence that writes most of ``title``, and where in it.
+
+        The span runs from the first to the last word of the sentence that is a title word.
+        """
+        if not title:
+            return None
+        shared: dict[int, int] = {}
+        for w in title:
+            for i in self.holding.get(w, ()):
+                shared[i] = shared.get(i, 0) + 1
+        if not shared:
+            return None
+        i = max(shared, key=lambda j: (shared[j] / math.sqrt(len(self.sentences[j])), -j))
+        score = shared[i] / math.sqrt(len(title) * len(self.sentences[i]))
+        span = self.spans[i]
+        hits = [
+            m.span()
+            for m in TOKEN.finditer(self.text, span.start, span.end)
+            if title.intersection(_forms(m.group()))
+        ]
+        if not hits:
+            return None
+        return score, hits[0][0], hits[-1][1]
 
 
 class TitleWords:

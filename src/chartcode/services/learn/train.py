@@ -27,7 +27,7 @@ from chartcode.services.learn.associations import (
     MIN_WEIGHT,
     learn_phrases,
 )
-from chartcode.services.learn.candidates import Candidate, PhraseTable, candidates
+from chartcode.services.learn.candidates import WRITTEN_TITLE, Candidate, PhraseTable, candidates
 from chartcode.services.learn.metrics import Scores, matches
 from chartcode.services.learn.phrases import MAX_N, Gram, grams
 from chartcode.services.learn.title_match import NoteWords, Titles, TitleWords
@@ -136,6 +136,7 @@ def train(
                 title_words,
                 near.nearest(d.words),
                 full_codes,
+                similar_cases=True,
             )
             held_out.append(_HeldOut(d, cands, full_codes))
             for c in cands:
@@ -174,12 +175,14 @@ def train(
         "features": list(FEATURES),
         "title_features": title_words is not None,
         "completes_partials": True,
+        "similar_case_candidates": True,
         "params": {
             "max_words": MAX_N,
             "min_support": MIN_SUPPORT,
             "min_weight": MIN_WEIGHT,
             "max_document_share": MAX_DOCUMENT_SHARE,
             "nearest_cases": neighbours.NEAREST,
+            "written_title": dict(WRITTEN_TITLE),
         },
     }
     return LearnedModel(
