@@ -149,8 +149,7 @@ class ModelSuggester:
                 done = self.validity.check(*cand.key)
                 out = _completed(out, done, read, self.completions[read])
             return out
-        system, code = cand.key
-        shown = display(system, code)
+        shown = display(*cand.key)
         if not cand.phrases and cand.written is not None:
             return self._from_similar_cases(cand, p, sentences, excluded)
         present = _present(cand.phrases, sentences)
@@ -164,10 +163,44 @@ class ModelSuggester:
                 )
             )
             return None
-        check = self.validity.check(system, code)
         evidence = _spans(sentences.text, present)
+        rationale = f"model {self.model.name}: probability {p:.2f}{why}"
+        return self._valid(cand, p, evidence, rationale, "learned code", excluded)
+
+    def _from_similar_cases(
+        self, cand: Candidate, p: float, sentences: _Sentences, excluded: list[Excluded]
+    ) -> SuggestedCode | None:
+        """A code of the most similar training cases whose title words the note writes."""
+        assert cand.written is not None
+        where = Gram(b"", *cand.written, 0)
+        evidence = _evidence(sentences.text, where)
+        context = sentences.context(where)
+        if context in NOT_PRESENT:
+            shown = display(*cand.key)
+            why = f"code of similar cases {shown}: its title's words read as {context}"
+            excluded.append(Excluded(shown, evidence, why))
+            return None
+        rationale = (
+            f"model {self.model.name}: probability {p:.2f}; coded on the training cases most"
+            " like this note, and these words are its title's"
+        )
+        return self._valid(cand, p, [evidence], rationale, "code of similar cases", excluded)
+
+    def _valid(
+        self,
+        cand: Candidate,
+        p: float,
+        evidence: list[Evidence],
+        rationale: str,
+        source: str,
+        excluded: list[Excluded],
+    ) -> SuggestedCode | None:
+        """The code, or None (and why, under excluded) when it is not valid on the date."""
+        system, code = cand.key
+        shown = display(system, code)
+        check = self.validity.check(system, code)
         if not check.valid:
-            excluded.append(Excluded(shown, evidence[0], f"learned code {shown}: {check.flag}"))
+            excluded.append(Excluded(shown, evidence[0], f"{source} {shown}: {check.flag}"))
             return None
         return SuggestedCode(
             system=system,
@@ -176,37 +209,7 @@ class ModelSuggester:
             score=p,
             release=check.release,
             evidence=evidence,
-            rationale=[f"model {self.model.name}: probability {p:.2f}{why}"],
-            flags=[check.flag] if check.flag else [],
-            billable=check.billable,
-        )
-
-    def _from_similar_cases(
-        self, cand: Candidate, p: float, sentences: _Sentences, excluded: list[Excluded]
-    ) -> SuggestedCode | None:
-        """A code of the most similar training cases whose title words the note writes."""
-        assert cand.written is not None
-        system, code = cand.key
-        shown = display(system, code)
-        where = Gram(b"", *cand.written, 0)
-        evidence = _evidence(sentences.text, where)
-        context = sentences.context(where)
-        check = self.validity.check(system, code)
-        if context in NOT_PRESENT or not check.valid:
-            why = f"its title's words read as {context}" if check.valid else check.flag
-            excluded.append(Excluded(shown, evidence, f"code of similar cases {shown}: {why}"))
-            return None
-        return SuggestedCode(
-            system=system,
-            code=shown,
-            title=check.title,
-            score=p,
-            release=check.release,
-            evidence=[evidence],
-            rationale=[
-                f"model {self.model.name}: probability {p:.2f}; coded on the training cases"
-                " most like this note, and these words are its title's"
-            ],
+            rationale=[rationale],
             flags=[check.flag] if check.flag else [],
             billable=check.billable,
         )
