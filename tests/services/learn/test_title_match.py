@@ -84,6 +84,9 @@ def test_where_a_note_writes_a_title_is_the_span_of_its_words_in_the_best_senten
     assert score == overlap(words("Calculus of kidney"), words("Kidney calculus on imaging."))
     assert NoteWords(text).written(words("Fracture of femur")) is None
     assert NoteWords(text).written(None) is None
+    # A side or an approach alone says where or how, not what.
+    sided = "Right. Seen today."
+    assert NoteWords(sided).written(words("Resection of Epididymis, Right, Open Approach")) is None
 
 
 def test_a_code_of_the_most_similar_cases_is_a_candidate_where_the_note_writes_its_title():

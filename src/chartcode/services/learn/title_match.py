@@ -38,6 +38,14 @@ _STOP = frozenset(
 )  # fmt: skip
 
 
+_WHERE_OR_HOW = frozenset(
+    f
+    for w in ("right", "left", "bilateral", "open", "approach", "percutaneous", "endoscopic",
+              "external", "natural", "artificial", "opening")
+    for f in normalise(w)
+)  # fmt: skip
+
+
 def words(text: str) -> frozenset[str]:
     """The normalised word forms of ``text``, as case coding reads a note's words.
 
@@ -96,7 +104,8 @@ class NoteWords:
     def written(self, title: frozenset[str] | None) -> tuple[float, int, int] | None:
         """(overlap, start, end): the sentence that writes most of ``title``, and where in it.
 
-        The span runs from the first to the last word of the sentence that is a title word.
+        The span runs from the first to the last word of the sentence that is a title word;
+        one of them must say what the code is, not only a side or an approach.
         """
         if not title:
             return None
@@ -110,13 +119,15 @@ class NoteWords:
         score = shared[i] / math.sqrt(len(title) * len(self.sentences[i]))
         span = self.spans[i]
         hits = [
-            m.span()
+            (m.span(), title.intersection(_forms(m.group())))
             for m in TOKEN.finditer(self.text, span.start, span.end)
-            if title.intersection(_forms(m.group()))
         ]
-        if not hits:
+        hits = [(at, named) for at, named in hits if named]
+        # A side or an approach ("Right" of "Resection of Epididymis, Right, Open Approach")
+        # says where or how, not what: it is no evidence for the code alone.
+        if not hits or set().union(*(n for _, n in hits)) <= _WHERE_OR_HOW:
             return None
-        return score, hits[0][0], hits[-1][1]
+        return score, hits[0][0][0], hits[-1][0][1]
 
 
 class TitleWords:
