@@ -5,7 +5,7 @@ evidence), from the learned phrases found in the text, or both; or it is a code 
 similar training cases were coded with, where one sentence of the note writes words of its
 official title (the evidence is those words). The last reaches codes too rare in training to
 have a learned phrase (a phrase needs two cases): measured with 10-fold cross-fitting, held-out
-D MAP 0.575 -> 0.585, P MAP 0.473 -> 0.479; dev D MAP 0.568 -> 0.578. The same function builds
+D MAP 0.575 -> 0.585, P MAP 0.473 -> 0.479; dev D MAP 0.568 -> 0.579. The same function builds
 candidates when training (over held-out folds) and when suggesting, so the ranker sees at
 suggestion time exactly what it was trained on.
 """
