@@ -92,11 +92,7 @@ class NoteWords:
         """[overlap with the sentence at offset ``at``, best overlap over the note]."""
         if not title:
             return [MISSING, MISSING]
-        shared: dict[int, int] = {}
-        for w in title:
-            for i in self.holding.get(w, ()):
-                shared[i] = shared.get(i, 0) + 1
-        scores = {i: n / math.sqrt(len(title) * len(self.sentences[i])) for i, n in shared.items()}
+        scores = self._overlaps(title)
         i = bisect_right(self.starts, at) - 1 if at is not None else -1
         here = scores.get(i, 0.0) if i >= 0 else MISSING
         return [here, max(scores.values(), default=0.0)]
@@ -107,16 +103,10 @@ class NoteWords:
         The span runs from the first to the last word of the sentence that is a title word;
         one of them must say what the code is, not only a side or an approach.
         """
-        if not title:
+        scores = self._overlaps(title) if title else {}
+        if not title or not scores:
             return None
-        shared: dict[int, int] = {}
-        for w in title:
-            for i in self.holding.get(w, ()):
-                shared[i] = shared.get(i, 0) + 1
-        if not shared:
-            return None
-        i = max(shared, key=lambda j: (shared[j] / math.sqrt(len(self.sentences[j])), -j))
-        score = shared[i] / math.sqrt(len(title) * len(self.sentences[i]))
+        i = max(scores, key=lambda j: (scores[j], -j))
         span = self.spans[i]
         hits = [
             (m.span(), title.intersection(_forms(m.group())))
@@ -127,7 +117,15 @@ class NoteWords:
         # says where or how, not what: it is no evidence for the code alone.
         if not hits or set().union(*(n for _, n in hits)) <= _WHERE_OR_HOW:
             return None
-        return score, hits[0][0][0], hits[-1][0][1]
+        return scores[i], hits[0][0][0], hits[-1][0][1]
+
+    def _overlaps(self, title: frozenset[str]) -> dict[int, float]:
+        """Overlap with ``title`` of each sentence sharing a word with it, by sentence index."""
+        shared: dict[int, int] = {}
+        for w in title:
+            for i in self.holding.get(w, ()):
+                shared[i] = shared.get(i, 0) + 1
+        return {i: n / math.sqrt(len(title) * len(self.sentences[i])) for i, n in shared.items()}
 
 
 class TitleWords:
