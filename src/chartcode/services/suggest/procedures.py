@@ -14,7 +14,7 @@ text for batches.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from chartcode.services.pcs.anatomy_words import (
@@ -55,6 +55,7 @@ class PcsBuild:
     code: str  # 7 characters, or the first 4 when axes 5-7 stay open
     complete: bool
     title: str
+    per_side: bool = False  # one side of a paired part the text means on both sides
 
 
 @cache
@@ -278,12 +279,12 @@ class PcsCoder:
         found: list[PcsBuild] = []
         for text in _one_study_each(clause):
             state = build_state(self.view, text)
-            states = [state]
+            sides: tuple[str, ...] = ()
             if state.pattern[3] == "?" and "?" not in state.pattern[:3]:
-                states = [choose(state, 4, v) for v in _both_sides(state, text)] or states
-            for b in map(self._build, states):
+                sides = _both_sides(state, text)
+            for b in map(self._build, [choose(state, 4, v) for v in sides] or [state]):
                 if b is not None and all(b.code != f.code for f in found):
-                    found.append(b)
+                    found.append(replace(b, per_side=bool(sides)))
         self._cache[clause] = found
         return found
 

@@ -296,17 +296,11 @@ class Suggester:
             if not every and hits & {"negated", "hypothetical", "family", "possible", "historical"}:
                 continue
             self._cpt(text, cs, ce, section, out)
-            builds = self.pcs.codes(text[cs:ce])
-            for built in builds:
-                self._procedure(built, len(builds) > 1, Evidence(cs, ce, text[cs:ce]), section, out)
+            for built in self.pcs.codes(text[cs:ce]):
+                self._procedure(built, Evidence(cs, ce, text[cs:ce]), section, out)
 
     def _procedure(
-        self,
-        built: PcsBuild,
-        per_side: bool,
-        ev: Evidence,
-        section: str,
-        out: dict[str, SuggestedCode],
+        self, built: PcsBuild, ev: Evidence, section: str, out: dict[str, SuggestedCode]
     ) -> None:
         assert self.pcs is not None
         held = out.get(built.code)
@@ -316,7 +310,7 @@ class Suggester:
         why = "built by the ICD-10-PCS builder from this clause"
         if not built.complete:
             why += "; the text fixes axes 1-4 only"
-        if per_side:
+        if built.per_side:
             why += "; both sides, each coded on its own (Guidelines B4.3)"
         score = (0.72 if built.complete else 0.55) + (0.08 if section.startswith("proc") else 0)
         out[built.code] = SuggestedCode(
