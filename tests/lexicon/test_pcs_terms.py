@@ -15,6 +15,7 @@ from chartcode.lexicon import pcs_terms
 from chartcode.lexicon.pcs_terms import FILENAME, HEADER, procedure_terms
 from chartcode.lexicon.tsv import LexiconDataError, rows
 from chartcode.services.pcs.tables_view import pcs_queries
+from chartcode.sources.icd10pcs_index import parse_icd10pcs_index
 from tests.conftest import shared_file
 
 REAL_TABLES = ["icd10/pcs/icd10pcs_tables_2025.xml", "icd10/pcs/icd10pcs_tables_2026.xml"]
@@ -99,19 +100,18 @@ def test_every_row_fits_the_official_tables(tmp_path):
 @pytest.mark.shared_data
 def test_a_term_the_official_index_codes_agrees_with_it():
     """Where a term is also an index main term printed with its code, the values match."""
-    from lxml import etree
-
-    tree = etree.parse(str(shared_file("icd10/pcs/icd10pcs_index_2025.xml")))
+    path = shared_file("icd10/pcs/icd10pcs_index_2025.xml")
+    with path.open("rb") as f:
+        index = parse_icd10pcs_index(f, path.name)
     coded: dict[str, str] = {}
-    for mt in tree.iter("mainTerm"):
-        code = (mt.findtext("code") or "").strip()
-        if not code:
+    for term in index.records:
+        if term.parent_id is not None or term.code_kind != "code" or not term.code:
             continue
-        title = (mt.findtext("title") or "").strip().lower()
+        title = " ".join(filter(None, (term.title, term.nemod))).lower()
         # "Esophagogastroduodenoscopy (EGD)" is written as either name.
         named = re.fullmatch(r"(.+?) \((.+)\)", title)
         for name in (title, *(named.groups() if named else ())):
-            coded.setdefault(name, code)
+            coded.setdefault(name, term.code)
     checked, bad = 0, []
     for t in procedure_terms():
         code = coded.get(t.term.lower())
