@@ -103,8 +103,10 @@ class NoteWords:
         The span runs from the first to the last word of the sentence that is a title word;
         one of them must say what the code is, not only a side or an approach.
         """
-        scores = self._overlaps(title) if title else {}
-        if not title or not scores:
+        if not title:
+            return None
+        scores = self._overlaps(title)
+        if not scores:
             return None
         i = max(scores, key=lambda j: (scores[j], -j))
         span = self.spans[i]

@@ -229,8 +229,7 @@ def _both_sides(state: BuildState, clause: str) -> tuple[str, ...]:
     the external approach, "fundus examination": an examination looks at both).
     """
     labels = {c.value: parse_label(c.label) for c in state.view.choices(state.pattern, 4)}
-    said = set(words(clause))
-    said |= {w[:-1] for w in said if w.endswith("s")}  # "both eyes"
+    said = set(words(clause))  # singular: "both eyes" names the eye
     # The body parts a procedure term allows ("cataract surgery": the lenses), else those
     # the text names ("eyes").
     termed = [
