@@ -53,6 +53,15 @@ def test_build_asks_the_open_axis(store):
     assert "Oxidized Zirconium" in r.stdout  # the choices are listed
 
 
+def test_build_both_knees_offers_each_side(store):
+    r = pcs("build", "total knee replacement of both knees", "--date", "2026-05-01", store=store)
+    assert r.returncode == 0, r.stderr
+    assert "Each side, coded on its own (Guidelines B4.3): 0SRC0?? Knee Joint, Right and" in (
+        r.stdout
+    )
+    assert "0SRD0?? Knee Joint, Left" in r.stdout
+
+
 def test_build_interactive_walk(store):
     answers = "\n".join(["0", "S", "G", "x9", "3", "3", "A", "J"]) + "\n"
     r = pcs("build", "--date", "2026-05-01", store=store, stdin=answers)

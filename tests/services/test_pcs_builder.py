@@ -437,3 +437,42 @@ def test_random_walks_on_the_real_tables(real, seed, when):
     state = _walk_to_the_end(pcs_builder.start(real.store, when), random.Random(seed))
     result = pcs_builder.describe(state)
     assert result.code is not None and valid(real, result.code, when)
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [
+        ("fundus examination of both eyes", [("08J0XZZ", "Eye, Right"), ("08J1XZZ", "Eye, Left")]),
+        ("fundus examination", [("08J0XZZ", "Eye, Right"), ("08J1XZZ", "Eye, Left")]),
+        (
+            "phacoemulsification of both eyes with intraocular lens",
+            [("08RJ3JZ", "Lens, Right"), ("08RK3JZ", "Lens, Left")],
+        ),
+        # a bilateral value exists: it is the answer, nothing is split
+        ("bilateral orchiectomy", []),
+        # one side named, or surgery with no side: one code, or the side is asked
+        ("fundus examination of the right eye", []),
+        ("total hip arthroplasty", []),
+    ],
+)
+def test_real_tables_code_both_sides_one_side_each(real, text, sides):
+    """Guidelines B4.3: a paired part with no bilateral value is coded once for each side."""
+    r = real.pcs_build(text)
+    assert [(s.code, s.body_part) for s in r.per_side] == sides
+    d = r.to_dict()
+    assert [(s["code"], s["body_part"]["label"]) for s in d["per_side"]] == sides
+    if sides:
+        # The build itself still asks the body part, and says why two codes are offered.
+        assert r.code is None and r.partial_code[3] == "?"
+        assert "Guidelines B4.3" in r.question and all(c in r.question for c, _ in sides)
+    elif text == "bilateral orchiectomy":
+        assert r.partial_code.startswith("0VTC")
+
+
+@pytest.mark.shared_data
+def test_real_tables_the_assistant_names_both_sides(real):
+    a = real.ask("ICD-10-PCS code for fundus examination of both eyes")
+    assert a.answered and "Guidelines B4.3" in a.text
+    assert "08J0XZZ (Eye, Right)" in a.text and "08J1XZZ (Eye, Left)" in a.text
+    assert a.citations and a.citations[0].file == "icd10pcs_tables_2026.xml"

@@ -240,3 +240,35 @@ def test_code_page_does_not_call_a_code_valid_on_a_date_no_release_covers(open_c
     outside = open_client.get("/code/E11.40?date=2027-03-01").text
     assert "Valid on 2027-03-01" not in outside
     assert "2027-03-01 is outside the loaded releases" in outside
+
+
+def test_pcs_builder_offers_one_code_per_side_and_continues_each(tmp_path):
+    """Both knees, no bilateral knee value (Guidelines B4.3): each side is offered and can be
+    continued on its own; the JSON carries the same per-side builds."""
+    import html
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from chartcode.api import Chartcode
+    from chartcode.web.app import create_app
+    from tests.conftest import TEST_DATA
+    from tests.web.conftest import make_settings
+
+    store = tmp_path / "reference.sqlite"  # the builder's tables, which have paired knees
+    with Chartcode(store) as desk:
+        desk.import_files(sorted((TEST_DATA / "icd10pcs_builder").glob("*.xml")))
+    app = create_app(make_settings(f"sqlite:///{tmp_path / 'users.sqlite'}", store, tmp_path))
+    open_client = TestClient(app)
+    text = "total knee replacement of both knees"
+    api = open_client.post("/api/pcs/build", json={"text": text, "date": ON}).json()
+    sides = [(s["partial_code"], s["body_part"]["label"]) for s in api["per_side"]]
+    assert sides == [("0SRC0??", "Knee Joint, Right"), ("0SRD0??", "Knee Joint, Left")]
+    assert "Guidelines B4.3" in api["question"]
+    page = open_client.get("/pcs", params={"text": text, "date": ON})
+    assert page.status_code == 200 and "Each side, coded on its own" in page.text
+    links = [html.unescape(h) for h in re.findall(r'href="(/pcs/choose\?[^"]+)"', page.text)]
+    assert len(links) == 2
+    right = open_client.get(links[0])
+    assert right.status_code == 200 and "0SRC0" in right.text
+    app.state.engine.dispose()

@@ -137,6 +137,12 @@ def build_page(result: BuildResult, choices: bool = True) -> Group:
     if d["table"]:
         t = d["table"]
         head.append(f"\n{t['section']} · {t['body_system']} · {t['operation']}")
+    if d["per_side"]:
+        head.append("\nEach side, coded on its own (Guidelines B4.3): ")
+        for i, side in enumerate(d["per_side"]):
+            head.append(" and " if i else "")
+            head.append(side["code"] or side["partial_code"], style="bold green")
+            head.append(f" {side['body_part']['label']}")
     head.append(f"\nICD-10-PCS {d['release']['version']}, date of service {d['date_of_service']}")
     axes = Table(show_header=True, header_style="bold", expand=False)
     for col in ("", "axis", "value", "label", "why", "definition"):

@@ -25,6 +25,7 @@ else is asked.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,7 @@ from chartcode.errors import InvalidInput
 from chartcode.services.pcs import operation_words as ow
 from chartcode.services.pcs.axis_choice import TIE, choose_axes
 from chartcode.services.pcs.axis_words import CONVENTIONAL_DEFAULTS, NONE_LABELS
+from chartcode.services.pcs.both_sides import both_sides
 from chartcode.services.pcs.reading import read
 from chartcode.services.pcs.state import (
     AxisResult,
@@ -81,7 +83,20 @@ def build(store: ReferenceStore, text: str, on: date) -> BuildResult:
     if not text or not text.strip():
         return describe(start(store, on))
     view = tables_view(store, on)
-    return describe(build_state(view, text))
+    state = build_state(view, text)
+    result = describe(state)
+    sides = both_sides(state, text)
+    if not sides:
+        return result
+    per_side = tuple(describe(choose(state, 4, v)) for v in sides)
+    named = " and ".join(f"{s.code or s.partial_code} ({s.body_part})" for s in per_side)
+    question = (
+        "Both sides of a paired part with no bilateral value are coded one side each "
+        f"(Guidelines B4.3): {named}."
+    )
+    if per_side[0].question:
+        question += f" For each side: {per_side[0].question}"
+    return replace(result, per_side=per_side, question=question)
 
 
 def build_state(view: TablesView, text: str) -> BuildState:

@@ -180,6 +180,13 @@ def _code_for(q: Question, w: _Writer) -> None:
                 w.say(f"{d['code']} reads “{lookup.data['title']}”.", lookup.data["cite"])
             w.say("Check each axis against the operative report before you assign it.")
             return
+        sides = out.data.get("per_side") or [] if out.ok else []
+        if sides and all(side["code"] for side in sides):
+            named = " and ".join(f"{side['code']} ({side['body_part']['label']})" for side in sides)
+            w.say("Both sides of a paired part with no bilateral value are coded one side "
+                  f"each (Guidelines B4.3): {named}.", out.data["cite"])  # fmt: skip
+            w.say("Check each axis against the operative report before you assign them.")
+            return
         if out.ok and out.data.get("question"):
             w.say(f"The ICD-10-PCS Tables need more detail: {out.data['question']}",
                   out.data["cite"])  # fmt: skip

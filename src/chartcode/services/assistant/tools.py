@@ -253,6 +253,7 @@ def pcs_build(ctx: ToolContext, description: str) -> ToolOutput:
         "question": res.question,
         "axes": d.get("axes"),
         "warnings": list(res.warnings),
+        "per_side": d["per_side"],
         "release": res.release.version,
         "cite": cite,
     }

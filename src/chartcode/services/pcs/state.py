@@ -221,6 +221,9 @@ class BuildResult:
     date_of_service: str
     warnings: tuple[str, ...]
     state: BuildState = field(repr=False, compare=False)
+    # Both sides of a paired part with no bilateral value (Guidelines B4.3): the build of each
+    # side, coded on its own.
+    per_side: tuple[BuildResult, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -244,4 +247,18 @@ class BuildResult:
             "text": self.text,
             "date_of_service": self.date_of_service,
             "warnings": list(self.warnings),
+            "per_side": [
+                {
+                    "code": side.code,
+                    "partial_code": side.partial_code,
+                    "body_part": {"value": side.partial_code[3], "label": side.body_part},
+                    "question": side.question,
+                }
+                for side in self.per_side
+            ],
         }
+
+    @property
+    def body_part(self) -> str | None:
+        """The chosen body part's label (axis 4), if chosen."""
+        return next((a.label for a in self.axes if a.position == 4), None)

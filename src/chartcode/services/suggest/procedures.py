@@ -22,7 +22,7 @@ from chartcode.services.pcs.anatomy_words import (
     BRANCH_LABEL_WORDS,
     GENERIC_LABEL_WORDS,
 )
-from chartcode.services.pcs.label_match import parse_label
+from chartcode.services.pcs.both_sides import both_sides
 from chartcode.services.pcs.operation_words import SECTION_PHRASES, SUFFIXES
 from chartcode.services.pcs.reading import (
     CueKind,
@@ -217,37 +217,6 @@ def _modalities() -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
-_BOTH = frozenset({"both", "bilateral", "bilaterally"})
-
-
-def _both_sides(state: BuildState, clause: str) -> tuple[str, ...]:
-    """The right and left body part values to code apart, when the text means both sides.
-
-    Guidelines B4.3: where a paired part has no bilateral value, the same procedure on both
-    sides is coded once per side. The text means both when it says so ("both eyes", "right
-    and left") or when it examines a paired part without naming a side (an Inspection by
-    the external approach, "fundus examination": an examination looks at both).
-    """
-    labels = {c.value: parse_label(c.label) for c in state.view.choices(state.pattern, 4)}
-    said = set(words(clause))  # singular: "both eyes" names the eye
-    # The body parts a procedure term allows ("cataract surgery": the lenses), else those
-    # the text names ("eyes").
-    termed = [
-        m.term.allowed(4)
-        for m in read(clause).terms
-        if m.term.allowed(1) == (state.pattern[0],) and m.term.allowed(3) == (state.pattern[2],)
-    ]
-    values = tuple(v for v in termed[0] if v in labels) if termed else ()
-    values = values or tuple(v for v, p in labels.items() if p.distinct and set(p.distinct) <= said)
-    if len(values) != 2:
-        return ()
-    a, b = (labels[v] for v in values)
-    if {a.side, b.side} != {"Right", "Left"} or (a.distinct, a.generic) != (b.distinct, b.generic):
-        return ()
-    examined = state.pattern[2] == "J" and state.pattern[4] == "X"
-    return values if _BOTH & said or {"right", "left"} <= said or examined else ()
-
-
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s].isspace():
         s += 1
@@ -278,9 +247,7 @@ class PcsCoder:
         found: list[PcsBuild] = []
         for text in _one_study_each(clause):
             state = build_state(self.view, text)
-            sides: tuple[str, ...] = ()
-            if state.pattern[3] == "?" and "?" not in state.pattern[:3]:
-                sides = _both_sides(state, text)
+            sides = both_sides(state, text)
             for b in map(self._build, [choose(state, 4, v) for v in sides] or [state]):
                 if b is not None and all(b.code != f.code for f in found):
                     found.append(replace(b, per_side=bool(sides)))
