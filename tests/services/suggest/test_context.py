@@ -41,6 +41,11 @@ def context_of(sentence: str, mention: str) -> str:
         ("The patient has type 2 diabetes.", "type 2 diabetes", "present"),
         ("Non-tender abdomen.", "Non-tender", "present"),  # the trigger is inside the mention
         ("No hematuria; urine culture grew Proteus.", "Proteus", "present"),  # ";" ends it
+        # A list closed by its "or"/"and" ends at the next comma; an open list runs on.
+        ("No signs of obesity or malnutrition, pale skin.", "pale skin", "present"),
+        ("No signs of obesity or malnutrition, pale skin.", "malnutrition", "negated"),
+        ("She denied colluria, acholia and jaundice, so she came in.", "jaundice", "negated"),
+        ("No fever, chills, or cough, and no rash.", "cough", "negated"),
     ],
 )
 def test_context(sentence: str, mention: str, expected: str) -> None:

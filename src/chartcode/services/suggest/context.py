@@ -31,6 +31,7 @@ TRIGGERS_FILE = "context_triggers.tsv"
 TRIGGERS_HEADER = ("trigger", "category", "direction", "max_scope", "note")
 MODIFIERS = ("negated", "possible", "historical", "family", "hypothetical")
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’/\-][A-Za-z0-9]+)*|;")
+_COORDINATORS = frozenset({"or", "and", "nor"})
 
 
 class Category(StrEnum):
@@ -163,6 +164,20 @@ class Context:
                 i += 1
         return [f for f in out if f.trigger.category is not Category.PSEUDO]
 
+    def _list_closed(self, first: int, last: int) -> int:
+        """The last token of a negated list that an "or"/"and" has closed before a comma.
+
+        "No signs of obesity or malnutrition, pale skin": the list the negation governs ends
+        with its coordinator, and what follows the comma is another finding, present. An open
+        list ("no fever, chills or cough") runs on past its commas to the coordinator.
+        """
+        closed = False
+        for k in range(first, last):
+            closed = closed or self.tokens[k][2] in _COORDINATORS
+            if closed and "," in self.text[self.tokens[k][1] : self.tokens[k + 1][0]]:
+                return k
+        return last
+
     def _scope(self, fired: _Fired) -> tuple[int, int]:
         """(first, last) token index covered by a modifier's scope."""
         t = fired.trigger
@@ -181,6 +196,8 @@ class Context:
                     hi = min(hi, f.first - 1)
             if t.max_scope is not None:
                 hi = min(hi, fired.last + t.max_scope)
+            if t.category is Category.NEGATED:
+                hi = self._list_closed(fired.last + 1, hi)
         if t.direction in ("backward", "bidirectional"):
             lo = 0
             for f in stops:
