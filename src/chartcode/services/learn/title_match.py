@@ -87,6 +87,9 @@ class NoteWords:
         for i, sentence in enumerate(self.sentences):
             for w in sentence:
                 self.holding.setdefault(w, []).append(i)
+        # A similar case's code is read twice: where the note writes its title, then for the
+        # title features.
+        self._scores: dict[frozenset[str], dict[int, float]] = {}
 
     def features(self, title: frozenset[str] | None, at: int | None) -> list[float]:
         """[overlap with the sentence at offset ``at``, best overlap over the note]."""
@@ -123,11 +126,15 @@ class NoteWords:
 
     def _overlaps(self, title: frozenset[str]) -> dict[int, float]:
         """Overlap with ``title`` of each sentence sharing a word with it, by sentence index."""
+        if title in self._scores:
+            return self._scores[title]
         shared: dict[int, int] = {}
         for w in title:
             for i in self.holding.get(w, ()):
                 shared[i] = shared.get(i, 0) + 1
-        return {i: n / math.sqrt(len(title) * len(self.sentences[i])) for i, n in shared.items()}
+        scores = {i: n / math.sqrt(len(title) * len(self.sentences[i])) for i, n in shared.items()}
+        self._scores[title] = scores
+        return scores
 
 
 class TitleWords:
