@@ -86,3 +86,10 @@ def test_a_trained_model_keeps_case_vectors_without_its_text(tmp_path):
     assert loaded.neighbours == model.neighbours
     by_code = {model.codes[i] for v in loaded.neighbours.labels for i in v}
     assert by_code == {CODES[0], CODES[1]}
+
+
+def test_votes_list_their_codes_in_code_order():
+    """A set's order changes from one process to the next; the candidates' must not."""
+    labels = frozenset(("icd10cm", f"R{n:02d}") for n in range(40))
+    votes = Votes([(0.5, labels), (0.4, frozenset({("icd10pcs", "BW20"), ("icd10cm", "A00")}))])
+    assert list(votes.cases) == [*sorted(labels), ("icd10cm", "A00"), ("icd10pcs", "BW20")]

@@ -13,8 +13,10 @@ suggestion time exactly what it was trained on.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from chartcode.codes import compact
 from chartcode.services.learn.neighbours import Nearest, Votes, vote
@@ -103,10 +105,14 @@ def candidates(
     nearest cases whose titles the note writes (``WRITTEN_TITLE``); a model trained before
     them does not get them.
     """
-    learned: dict[int, list[tuple[float, Gram]]] = {}
+    # A note has thousands of phrases and each points to many codes: the hottest loop of
+    # suggesting with a model, hence the defaultdict (no empty list made per phrase).
+    by_index: defaultdict[int, list[tuple[float, Gram]]] = defaultdict(list)
+    phrases = table.phrases
     for g in grams:
-        for index, weight in table.phrases.get(g.key, ()):
-            learned.setdefault(index, []).append((weight, g))
+        for index, weight in phrases.get(g.key, ()):
+            by_index[index].append((weight, g))
+    learned = dict(by_index)
     # The team's own reading of what the dictionary found ("smoker": F17.210 read, F17.290
     # coded) counts as a learned phrase found at the dictionary's evidence.
     for sc in suggested:
@@ -201,7 +207,9 @@ def _candidate(
 ) -> Candidate:
     table, categories = ctx.table, ctx.categories
     index = ctx.carriers.get(key, table.index_of.get(key))
-    found = sorted(ctx.learned.get(index, []) if index is not None else [], key=lambda x: -x[0])
+    found = sorted(
+        ctx.learned.get(index, []) if index is not None else [], key=itemgetter(0), reverse=True
+    )
     seen = table.documents_with[index] if index is not None else 0
     right, tried = table.dictionary_record.get(read or key, (0, 0))
     features = [

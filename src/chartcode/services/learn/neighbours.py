@@ -98,7 +98,9 @@ class Votes:
         self.total = sum(self.sims)
         self.cases: dict[CodeKey, list[int]] = {}
         for i, (_, labels) in enumerate(nearest):
-            for label in labels:
+            # In code order: a set's order changes from one process to the next, and with it
+            # the order of the similar cases' candidates, so of codes the ranker scores alike.
+            for label in sorted(labels):
                 self.cases.setdefault(label, []).append(i)
 
     def features(self, key: CodeKey) -> list[float]:
