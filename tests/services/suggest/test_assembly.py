@@ -216,3 +216,15 @@ def test_excludes1_keeps_the_code_stated_as_a_diagnosis(tab: Tabular) -> None:
         {"J449": code("J44.9", 0.9), "J45909": stated}, Policy.US_INPATIENT
     )
     assert list(kept) == ["J45909"]
+
+
+def test_evidence_is_in_text_order_whatever_the_set_order() -> None:
+    from chartcode.services.suggest.model import in_text_order
+
+    long_, short, later = (
+        Evidence(3, 25, "smoker of 20 cigarettes"),
+        Evidence(3, 9, "smoker"),
+        (Evidence(40, 46, "smoker")),
+    )
+    for given in ([long_, later, short, short], [later, short, long_], {short, long_, later}):
+        assert in_text_order(given) == [short, long_, later]

@@ -11,6 +11,7 @@ the rule or file it comes from), a ``sequencing`` hint and ``flags`` from the va
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -31,6 +32,15 @@ class Evidence:
 
     def to_dict(self) -> dict[str, object]:
         return {"start": self.start, "end": self.end, "text": self.text}
+
+
+def in_text_order(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """Spans once each, by where they start and then end.
+
+    Ordering by start alone left two spans of one start (the shorter "smoker" and the longer
+    "smoker of 20 cigarettes") in a set's order, which changes from one process to the next.
+    """
+    return sorted(set(evidence), key=lambda e: (e.start, e.end))
 
 
 @dataclass(slots=True)

@@ -42,6 +42,7 @@ from chartcode.services.suggest.model import (
     Policy,
     SuggestedCode,
     SuggestResult,
+    in_text_order,
 )
 from chartcode.services.suggest.procedures import PcsBuild, PcsCoder, procedure_clauses
 from chartcode.services.suggest.sentences import split
@@ -373,7 +374,7 @@ class Suggester:
                 title=self.tabular.titles.get(code, ""),
                 score=score,
                 release=self.cm_release.version,
-                evidence=sorted({f.evidence for f in group}, key=lambda ev: ev.start),
+                evidence=in_text_order(f.evidence for f in group),
                 context=best.context,
                 trigger=best.trigger,
                 section=best.section,
@@ -400,7 +401,7 @@ class Suggester:
             sc.code = dotted(target)
             sc.title = self.tabular.titles.get(target, "")
             sc.billable = self.tabular.billable.get(target, False)
-            sc.evidence = sorted(set(sc.evidence) | set(partner.evidence), key=lambda e: e.start)
+            sc.evidence = in_text_order([*sc.evidence, *partner.evidence])
             sc.rationale.append(
                 f"diabetes with {dotted(other)}: combination code {sc.code} (guideline I.A.15"
                 " 'with'; diabetes_complications.tsv)"

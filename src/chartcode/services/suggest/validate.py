@@ -19,7 +19,13 @@ from __future__ import annotations
 from functools import cache
 
 from chartcode.lexicon.tsv import rows
-from chartcode.services.suggest.model import Evidence, Excluded, Policy, SuggestedCode
+from chartcode.services.suggest.model import (
+    Evidence,
+    Excluded,
+    Policy,
+    SuggestedCode,
+    in_text_order,
+)
 from chartcode.services.suggest.tabular import Tabular, refs_in
 
 INTEGRAL_FILE = "symptom_integral.tsv"
@@ -138,8 +144,8 @@ class Validator:
                 None,
             )
             if better is not None:
-                kept[better].evidence = sorted(
-                    set(kept[better].evidence) | set(kept[code].evidence), key=lambda e: e.start
+                kept[better].evidence = in_text_order(
+                    [*kept[better].evidence, *kept[code].evidence]
                 )
                 out.append(_out(kept.pop(code), f"less specific than {dotted(better)}"))
         return out
