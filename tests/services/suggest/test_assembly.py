@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chartcode.services.suggest.assemble import Assembler
-from chartcode.services.suggest.model import Evidence, Policy, SuggestedCode
+from chartcode.services.suggest.model import Evidence, Policy, SuggestedCode, in_text_order
 from chartcode.services.suggest.tabular import CodeRef, Tabular, refs_in
 from chartcode.services.suggest.validate import Validator
 from chartcode.services.suggest.vocabulary import normalise, phrase_words, title_phrases
@@ -219,12 +219,10 @@ def test_excludes1_keeps_the_code_stated_as_a_diagnosis(tab: Tabular) -> None:
 
 
 def test_evidence_is_in_text_order_whatever_the_set_order() -> None:
-    from chartcode.services.suggest.model import in_text_order
-
     long_, short, later = (
         Evidence(3, 25, "smoker of 20 cigarettes"),
         Evidence(3, 9, "smoker"),
-        (Evidence(40, 46, "smoker")),
+        Evidence(40, 46, "smoker"),
     )
     for given in ([long_, later, short, short], [later, short, long_], {short, long_, later}):
         assert in_text_order(given) == [short, long_, later]
