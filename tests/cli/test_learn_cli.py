@@ -71,3 +71,23 @@ def test_learn_refuses_what_it_cannot_use(home):
     assert any(m["name"] == "broken" and "not a readable model file" in m["error"] for m in listed)
     r = chartcode("suggest", "-", "--model", "broken", home=home)
     assert r.returncode != 0 and "not a readable model file" in (r.stdout + r.stderr)
+
+
+def test_learn_says_what_it_could_not_learn_and_what_it_left_out(home):
+    """Two cases whose codes the dictionary reads right every time teach no ranker: the
+    output says so, and names the texts and labels it did not use."""
+    few = home / "few"
+    few.mkdir()
+    (few / "c0.txt").write_text("Type 2 diabetes without complications.")
+    (few / "c1.txt").write_text("Type 2 diabetes without complications, seen again.")
+    (few / "c2.txt").write_text("A text nobody coded.")
+    (home / "few.tsv").write_text("c0\te11.9\nc1\te11.9\nc9\te11.9\n")
+    r = chartcode(
+        "learn", str(few), "--labels", str(home / "few.tsv"), "--name", "few", "--folds", "2",
+        "--date", "2025-06-01", home=home,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "ICD-10-CM: no ranker learned." in r.stdout
+    assert "`suggest` keeps the dictionary's codes for it" in r.stdout
+    assert "not used: 1 text without codes, 1 labelled id without a text" in r.stdout
+    chartcode("models", "--remove", "few", home=home)

@@ -159,7 +159,28 @@ def render_record(record: dict[str, Any]) -> RenderableType:
                 _figure(s, "f1"),
                 f"{v['threshold']:.2f}" if key == "model" else "",
             )
-    return Group(head, Text(), table)
+    notes = [
+        Text(
+            f"{SYSTEM_LABEL.get(system, system)}: no ranker learned. Among the candidates of "
+            "these cases none was a code the cases carry, or all were, so there was nothing to "
+            "tell apart; `suggest` keeps the dictionary's codes for it.",
+            style="yellow",
+        )
+        for system in record.get("labels", {})
+        if system not in record["validation"]
+    ]
+    given = record.get("input", {})
+    unused = [
+        f"{len(given[k])} {one if len(given[k]) == 1 else many}"
+        for k, one, many in (
+            ("texts_without_codes", "text without codes", "texts without codes"),
+            ("codes_without_text", "labelled id without a text", "labelled ids without a text"),
+        )
+        if given.get(k)
+    ]
+    if unused:
+        notes.append(Text(f"not used: {', '.join(unused)} (--json lists them)", style="dim"))
+    return Group(head, Text(), table, *notes)
 
 
 def models_table(found: list[dict[str, Any]]) -> RenderableType:
