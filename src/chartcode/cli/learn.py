@@ -69,10 +69,11 @@ def learn_command(
         raise InvalidInput("--folds must be between 2 and 10")
     training = read_training_set(texts, labels, labels_system)
     if not training.cases:
+        first = f"; {'; '.join(training.problems[:3])}" if training.problems else ""
         raise InvalidInput(
             f"no case has both a text and codes ({len(training.unlabelled)} texts without codes,"
             f" {len(training.no_text)} labelled ids without text, {len(training.problems)}"
-            " unreadable lines)"
+            f" unreadable lines){first}"
         )
     desk = _desk(store, date, json_)
     with progress_bar(err, enabled=not json_) as bar:

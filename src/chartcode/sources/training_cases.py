@@ -71,7 +71,7 @@ def read_texts(path: Path) -> tuple[dict[str, str], list[str]]:
             row = json.loads(line)
             texts[str(row["id"])] = str(row["text"])
         except (ValueError, KeyError, TypeError) as exc:
-            problems.append(f'{path.name} line {n}: expected {{"id", "text"}} ({exc})')
+            problems.append(f'{path.name} line {n}: expected {{"id", "text"}} ({_why(exc)})')
     return texts, problems
 
 
@@ -101,7 +101,7 @@ def read_labels(
                 rows += [(n, doc, str(code), row.get("system")) for code in raw]
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 problems.append(
-                    f'{path.name} line {n}: expected {{"id", "code" or "codes"}} ({exc})'
+                    f'{path.name} line {n}: expected {{"id", "code" or "codes"}} ({_why(exc)})'
                 )
         else:
             cols = line.split("\t")
@@ -140,3 +140,8 @@ def read_training_set(texts: Path, labels: list[Path], system: str | None = None
         sorted(set(text_of) - set(codes_of)),
         sorted(set(codes_of) - set(text_of)),
     )
+
+
+def _why(exc: Exception) -> str:
+    """What is wrong with a JSONL line, in words: a missing key reads as one."""
+    return f"no {exc.args[0]!r}" if isinstance(exc, KeyError) and exc.args else str(exc)
