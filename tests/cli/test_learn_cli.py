@@ -78,10 +78,14 @@ def test_learn_says_what_it_could_not_learn_and_what_it_left_out(home):
     output says so, and names the texts and labels it did not use."""
     few = home / "few"
     few.mkdir()
-    (few / "c0.txt").write_text("Type 2 diabetes without complications.")
-    (few / "c1.txt").write_text("Type 2 diabetes without complications, seen again.")
-    (few / "c2.txt").write_text("A text nobody coded.")
-    (home / "few.tsv").write_text("c0\te11.9\nc1\te11.9\nc9\te11.9\n")
+    texts = {
+        "c0": "Type 2 diabetes without complications.",
+        "c1": "Type 2 diabetes without complications, seen again.",
+        "c2": "A text nobody coded.",  # and c9 is coded with no text
+    }
+    for name, text in texts.items():
+        (few / f"{name}.txt").write_text(text)
+    (home / "few.tsv").write_text("".join(f"{c}\te11.9\n" for c in ("c0", "c1", "c9")))
     r = chartcode(
         "learn", str(few), "--labels", str(home / "few.tsv"), "--name", "few", "--folds", "2",
         "--date", "2025-06-01", home=home,
