@@ -21,7 +21,13 @@ from chartcode.services.learn.phrases import Gram, grams
 from chartcode.services.learn.title_match import NoteWords, TitleWords
 from chartcode.services.learn.validity import CodeCheck, Validity
 from chartcode.services.suggest.context import Context
-from chartcode.services.suggest.model import Evidence, Excluded, SuggestedCode, SuggestResult
+from chartcode.services.suggest.model import (
+    Evidence,
+    Excluded,
+    SuggestedCode,
+    SuggestResult,
+    in_text_order,
+)
 from chartcode.services.suggest.sentences import split
 from chartcode.store.learned_model import FEATURES, LearnedModel
 
@@ -238,9 +244,7 @@ def _completed(
 
 def _folded(code: SuggestedCode, others: list[SuggestedCode]) -> SuggestedCode:
     """One code for one procedure: the others' evidence joins the best-ranked one's."""
-    evidence = sorted(
-        {*code.evidence, *(e for o in others for e in o.evidence)}, key=lambda e: e.start
-    )
+    evidence = in_text_order([*code.evidence, *(e for o in others for e in o.evidence)])
     also = ", ".join(dict.fromkeys(o.code for o in others))
     return replace(code, evidence=evidence, rationale=[*code.rationale, f"also read as {also}"])
 
