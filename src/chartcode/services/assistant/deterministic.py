@@ -182,9 +182,8 @@ def _code_for(q: Question, w: _Writer) -> None:
             return
         sides = out.data.get("per_side") or [] if out.ok else []
         if sides and all(side["code"] for side in sides):
-            named = " and ".join(f"{side['code']} ({side['body_part']['label']})" for side in sides)
-            w.say("Both sides of a paired part with no bilateral value are coded one side "
-                  f"each (Guidelines B4.3): {named}.", out.data["cite"])  # fmt: skip
+            # The builder's answer names each side's complete code (Guidelines B4.3).
+            w.say(out.data["question"], out.data["cite"])
             w.say("Check each axis against the operative report before you assign them.")
             return
         if out.ok and out.data.get("question"):
