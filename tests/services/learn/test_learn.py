@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -243,3 +246,42 @@ def test_evidence_comes_from_the_strongest_phrases_read_as_present():
     present = _present([negated, *coughs], sentences)
     assert present == coughs[:EVIDENCE_PHRASES]
     assert _present([negated], sentences) == []
+
+
+def _sometimes_both() -> list[TrainingCase]:
+    """Cases where the phrase goes with E11.9, so that a ranker has something to tell apart."""
+    return [
+        TrainingCase(
+            f"c{i}",
+            f"Patient seen on {day}. Known sugar trouble, type 2 diabetes mellitus without"
+            " complications.",
+            frozenset({("icd10cm", "E119")}),
+        )
+        for i, day in enumerate(["monday", "tuesday", "friday", "sunday"])
+    ]
+
+
+def _train_in_a_new_process(hash_seed: int) -> dict:
+    # A new process with its own hash seed, so sets of strings iterate in another order too.
+    script = (
+        "import json\n"
+        "from test_learn import _cases, _sometimes_both\n"
+        "from chartcode.services.learn.train import train\n"
+        "m = train(_cases() + _sometimes_both(), lambda _: [], name='p', release={}, folds=4)\n"
+        "print(json.dumps({'validation': m.meta['validation'], 'phrases': len(m.phrases),"
+        " 'rankers': {s: [r.models, r.threshold] for s, r in m.rankers.items()}}))\n"
+    )
+    here = str(Path(__file__).parent)
+    path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
+    env = dict(os.environ, PYTHONHASHSEED=str(hash_seed), PYTHONPATH=path)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_two_trainings_of_the_same_cases_give_the_same_model():
+    # Each model has a new salt, so its hashed phrases come in another order, and each process
+    # orders sets its own way: nothing learned may depend on either, so a team retraining on
+    # the same cases gets the same rankers and the same figures.
+    first, second = _train_in_a_new_process(1), _train_in_a_new_process(2)
+    assert first["rankers"] and first == second

@@ -27,6 +27,10 @@ from chartcode.store.learned_model import MISSING, CaseVectors, CodeKey
 
 NEAREST = 20
 MIN_CASES = 2  # a word in one case only could single that case out; it is not kept
+# Weights are kept to 5 decimals; as whole numbers of 1e-5 their products sum exactly, whatever
+# the order. The words' columns follow their keyed hashes, so that order changes with each
+# model's salt, and summed as fractions the last bits of a cosine would change with it.
+SCALE = 100_000
 Nearest = Sequence[tuple[float, frozenset[CodeKey]]]  # (cosine, the case's codes)
 Terms = dict[bytes, tuple[int, float]]  # a word's keyed hash -> (column, idf)
 
@@ -71,7 +75,7 @@ class Neighbours:
             for c, w in v:
                 rows.append(r)
                 cols.append(c)
-                vals.append(w)
+                vals.append(round(w * SCALE))
         self.matrix = sparse.csr_matrix(
             (vals, (rows, cols)), shape=(len(vectors.vectors), max(len(self.terms), 1))
         )
@@ -84,8 +88,8 @@ class Neighbours:
             return []
         note = np.zeros(self.matrix.shape[1])
         for c, w in v:
-            note[c] = w
-        sims = self.matrix @ note
+            note[c] = round(w * SCALE)
+        sims = (self.matrix @ note) / (SCALE * SCALE)
         order = np.argsort(-sims, kind="stable")[:NEAREST]
         return [(float(sims[i]), self.labels[i]) for i in order if sims[i] > 0]
 

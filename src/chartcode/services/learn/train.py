@@ -322,8 +322,8 @@ def cut_off(f1: dict[float, float]) -> float:
     """The middle of the cut-offs whose held-out F1 is within ``NEAR_BEST`` of the best.
 
     Near its top the F1 curve is flat, and which cut-off tops it by a thousandth changes
-    from one training to the next (the ranker's bagging draws): over ten trainings on the
-    CodiEsp training split, with the same code or small changes to it, the best ICD-10-PCS
+    with any small change to the cases or the features: over ten trainings on the CodiEsp
+    training split, with small changes to the code between them, the best ICD-10-PCS
     cut-off moved between 0.225 and 0.35, the middle of the near-best run only between 0.25
     and 0.3. The run is the unbroken stretch of cut-offs around the best.
     """
